@@ -1,0 +1,155 @@
+package dev.agentrt.serde;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads one generated record type from Avro single-object encoding.
+ *
+ * <p>The decoder knows the current schema and every released version of the type
+ * ({@link ReleasedSchemas}); a record written with any of them resolves to the current class, with
+ * defaults for fields its writer did not have. A writer schema newer than this jar is unknown: roll out
+ * readers before writers, or register the new schema with {@link #addWriterSchema(Schema)}.
+ *
+ * <p>Every failure is a {@link SerializationException} that names the expected type, the topic (and
+ * partition/offset through {@link #deserialize(ConsumerRecord)}) and what is wrong with the bytes.
+ * Thread-safe.
+ */
+public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+
+  /** Single-object encoding: 2 marker bytes and an 8-byte fingerprint. */
+  static final int HEADER_LENGTH = 10;
+  private static final byte MAGIC_0 = (byte) 0xC3;
+  private static final byte MAGIC_1 = (byte) 0x01;
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final Class<T> type;
+  private final ReleasedSchemas released;
+  private final BinaryMessageDecoder<T> decoder;
+  /** Fingerprints the decoder can resolve → a label for error messages (version name or "current"). */
+  private final Map<Long, String> knownWriters = new ConcurrentHashMap<>();
+
+  public AvroDeserializer(Class<T> type) {
+    this(type, ReleasedSchemas.bundled());
+  }
+
+  public AvroDeserializer(Class<T> type, ReleasedSchemas released) {
+    this.type = Objects.requireNonNull(type, "type");
+    this.released = Objects.requireNonNull(released, "released");
+    TrustedAvroPackages.install();
+    SpecificData model = SpecificData.getForClass(type);
+    Schema current = model.getSchema(type);
+    this.decoder = new BinaryMessageDecoder<>(model, current);
+    knownWriters.put(SchemaNormalization.parsingFingerprint64(current), "current");
+    for (ReleasedSchemas.VersionedSchema writer : released.versionsOf(type.getName())) {
+      decoder.addSchema(writer.schema());
+      knownWriters.putIfAbsent(writer.fingerprint(), writer.version());
+    }
+  }
+
+  /** The record type this deserializer reads. */
+  public Class<T> type() {
+    return type;
+  }
+
+  /** Lets this decoder resolve records written with {@code writerSchema}, e.g. a newer release. */
+  public AvroDeserializer<T> addWriterSchema(Schema writerSchema) {
+    if (!type.getName().equals(writerSchema.getFullName())) {
+      throw new IllegalArgumentException(
+          "Writer schema " + writerSchema.getFullName() + " cannot be read as " + type.getName());
+    }
+    decoder.addSchema(writerSchema);
+    knownWriters.putIfAbsent(SchemaNormalization.parsingFingerprint64(writerSchema), "added");
+    return this;
+  }
+
+  /** Returns {@code null} for {@code null} data (a tombstone), as Kafka expects. */
+  @Override
+  public T deserialize(String topic, byte[] data) {
+    return decode(data, "topic '" + topic + "'");
+  }
+
+  /** Decodes the value of a raw record; errors name its topic, partition and offset. */
+  public T deserialize(ConsumerRecord<byte[], byte[]> record) {
+    return decode(record.value(), describe(record));
+  }
+
+  static String describe(ConsumerRecord<?, ?> record) {
+    return "topic '" + record.topic() + "' partition " + record.partition() + " offset " + record.offset();
+  }
+
+  private T decode(byte[] data, String source) {
+    if (data == null) {
+      return null;
+    }
+    if (data.length < HEADER_LENGTH) {
+      throw failure(source, "truncated header: " + data.length + " bytes, single-object encoding needs at least "
+          + HEADER_LENGTH + startsWith(data), null);
+    }
+    if (data[0] != MAGIC_0 || data[1] != MAGIC_1) {
+      throw failure(source, "not Avro single-object encoding: expected marker c301, found "
+          + HEX.formatHex(data, 0, 2) + startsWith(data), null);
+    }
+    long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (!knownWriters.containsKey(fingerprint)) {
+      throw failure(source, unknownFingerprint(fingerprint), null);
+    }
+    ByteArrayInputStream in = new ByteArrayInputStream(data);
+    T record;
+    try {
+      record = decoder.decode(in, null);
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+      throw failure(source, "body truncated or corrupt (" + data.length + " bytes): " + e, e);
+    }
+    if (in.available() > 0) {
+      throw failure(source, in.available() + " unread bytes after the record: corrupt or not a " + type.getSimpleName(),
+          null);
+    }
+    return record;
+  }
+
+  private String unknownFingerprint(long fingerprint) {
+    String hex = hex(fingerprint);
+    return released.byFingerprint(fingerprint)
+        .map(other -> "the bytes hold a " + other.schema().getFullName() + " (released " + other.version()
+            + ", fingerprint " + hex + "), not a " + type.getSimpleName() + ": wrong topic or wrong serde?")
+        .orElseGet(() -> "unknown writer schema fingerprint " + hex + "; known " + type.getSimpleName()
+            + " schemas: " + knownFingerprints() + ". Written by a newer or foreign producer?");
+  }
+
+  private String knownFingerprints() {
+    return knownWriters.entrySet().stream()
+        .map(e -> e.getValue() + "=" + hex(e.getKey()))
+        .sorted()
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String hex(long fingerprint) {
+    return HEX.formatHex(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(fingerprint).array());
+  }
+
+  private static String startsWith(byte[] data) {
+    int n = Math.min(data.length, 16);
+    return n == 0 ? " (empty)" : " (bytes start " + HEX.formatHex(data, 0, n) + ")";
+  }
+
+  private SerializationException failure(String source, String what, Throwable cause) {
+    return new SerializationException("Cannot deserialize " + type.getName() + " from " + source + ": " + what, cause);
+  }
+}
