@@ -56,11 +56,11 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     SpecificData model = SpecificData.getForClass(type);
     Schema current = model.getSchema(type);
     this.decoder = new BinaryMessageDecoder<>(model, current);
-    knownWriters.put(SchemaNormalization.parsingFingerprint64(current), "current");
     for (ReleasedSchemas.VersionedSchema writer : released.versionsOf(type.getName())) {
       decoder.addSchema(writer.schema());
-      knownWriters.putIfAbsent(writer.fingerprint(), writer.version());
+      knownWriters.merge(writer.fingerprint(), writer.version(), AvroDeserializer::joinLabels);
     }
+    knownWriters.merge(SchemaNormalization.parsingFingerprint64(current), "current", AvroDeserializer::joinLabels);
   }
 
   /** The record type this deserializer reads. */
@@ -75,7 +75,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
           "Writer schema " + writerSchema.getFullName() + " cannot be read as " + type.getName());
     }
     decoder.addSchema(writerSchema);
-    knownWriters.putIfAbsent(SchemaNormalization.parsingFingerprint64(writerSchema), "added");
+    knownWriters.merge(SchemaNormalization.parsingFingerprint64(writerSchema), "added", AvroDeserializer::joinLabels);
     return this;
   }
 
@@ -131,6 +131,10 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             + ", fingerprint " + hex + "), not a " + type.getSimpleName() + ": wrong topic or wrong serde?")
         .orElseGet(() -> "unknown writer schema fingerprint " + hex + "; known " + type.getSimpleName()
             + " schemas: " + knownFingerprints() + ". Written by a newer or foreign producer?");
+  }
+
+  private static String joinLabels(String a, String b) {
+    return a.equals(b) ? a : a + "/" + b;
   }
 
   private String knownFingerprints() {
