@@ -1,6 +1,5 @@
 package dev.agentrt.serde;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,18 +8,21 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads one generated record type from Avro single-object encoding.
+ * Reads one generated record type from Avro single-object encoding (the format
+ * {@link org.apache.avro.message.BinaryMessageEncoder} writes).
  *
  * <p>The decoder knows the current schema and every released version of the type
  * ({@link ReleasedSchemas}); a record written with any of them resolves to the current class, with
@@ -41,8 +43,11 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
 
   private final Class<T> type;
   private final ReleasedSchemas released;
-  private final BinaryMessageDecoder<T> decoder;
-  /** Fingerprints the decoder can resolve → a label for error messages (version name or "current"). */
+  private final SpecificData model;
+  private final Schema readerSchema;
+  /** Writer fingerprint → a reader resolving that writer schema to the current class. */
+  private final Map<Long, DatumReader<T>> readers = new ConcurrentHashMap<>();
+  /** Writer fingerprint → a label for error messages (version name, "current", "added"). */
   private final Map<Long, String> knownWriters = new ConcurrentHashMap<>();
 
   public AvroDeserializer(Class<T> type) {
@@ -53,14 +58,12 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     this.type = Objects.requireNonNull(type, "type");
     this.released = Objects.requireNonNull(released, "released");
     TrustedAvroPackages.install();
-    SpecificData model = SpecificData.getForClass(type);
-    Schema current = model.getSchema(type);
-    this.decoder = new BinaryMessageDecoder<>(model, current);
+    this.model = SpecificData.getForClass(type);
+    this.readerSchema = model.getSchema(type);
     for (ReleasedSchemas.VersionedSchema writer : released.versionsOf(type.getName())) {
-      decoder.addSchema(writer.schema());
-      knownWriters.merge(writer.fingerprint(), writer.version(), AvroDeserializer::joinLabels);
+      register(writer.schema(), writer.version());
     }
-    knownWriters.merge(SchemaNormalization.parsingFingerprint64(current), "current", AvroDeserializer::joinLabels);
+    register(readerSchema, "current");
   }
 
   /** The record type this deserializer reads. */
@@ -74,9 +77,14 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
       throw new IllegalArgumentException(
           "Writer schema " + writerSchema.getFullName() + " cannot be read as " + type.getName());
     }
-    decoder.addSchema(writerSchema);
-    knownWriters.merge(SchemaNormalization.parsingFingerprint64(writerSchema), "added", AvroDeserializer::joinLabels);
+    register(writerSchema, "added");
     return this;
+  }
+
+  private void register(Schema writerSchema, String label) {
+    long fingerprint = SchemaNormalization.parsingFingerprint64(writerSchema);
+    readers.putIfAbsent(fingerprint, new SpecificDatumReader<>(writerSchema, readerSchema, model));
+    knownWriters.merge(fingerprint, label, AvroDeserializer::joinLabels);
   }
 
   /** Returns {@code null} for {@code null} data (a tombstone), as Kafka expects. */
@@ -107,19 +115,27 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
           + HEX.formatHex(data, 0, 2) + startsWith(data), null);
     }
     long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    if (!knownWriters.containsKey(fingerprint)) {
+    DatumReader<T> reader = readers.get(fingerprint);
+    if (reader == null) {
       throw failure(source, unknownFingerprint(fingerprint), null);
     }
-    ByteArrayInputStream in = new ByteArrayInputStream(data);
+    // An array-backed decoder knows how many bytes remain, so a corrupt length claim fails as an
+    // EOFException before anything is allocated. (BinaryMessageDecoder reads through a stream decoder
+    // that would allocate the claimed length first: a 5-byte claim could exhaust the heap.)
+    BinaryDecoder in = DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null);
     T record;
+    boolean fullyRead;
     try {
-      record = decoder.decode(in, null);
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-      throw failure(source, "body truncated or corrupt (" + data.length + " bytes): " + e, e);
+      record = reader.read(null, in);
+      fullyRead = in.isEnd();
+    } catch (IOException | RuntimeException e) {
+      // Any runtime failure here comes from the bytes (EOF, bad union index, length limits such as
+      // UnsupportedOperationException from SystemLimitException, invalid UTF-8...), never from our state.
+      throw failure(source, "body truncated or corrupt (" + data.length + " bytes, writer "
+          + knownWriters.get(fingerprint) + "): " + e, e);
     }
-    if (in.available() > 0) {
-      throw failure(source, in.available() + " unread bytes after the record: corrupt or not a " + type.getSimpleName(),
-          null);
+    if (!fullyRead) {
+      throw failure(source, "bytes left after the record: corrupt or not a " + type.getSimpleName(), null);
     }
     return record;
   }
