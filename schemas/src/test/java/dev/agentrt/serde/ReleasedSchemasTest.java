@@ -48,7 +48,8 @@ class ReleasedSchemasTest {
   @Test
   void versionOneHoldsEveryContractType() {
     assertThat(bundled.versions()).startsWith("v1");
-    assertThat(bundled.typeNames()).hasSize(34).contains("dev.agentrt.avro.HarmonyMessage",
+    assertThat(bundled.typeNames()).hasSize(37).contains("dev.agentrt.avro.HarmonyMessage",
+        "dev.agentrt.avro.ConversationSnapshot", "dev.agentrt.avro.PendingToolCall",
         "dev.agentrt.avro.ConversationRequest", "dev.agentrt.avro.DeadLetter", "dev.agentrt.avro.ToolResultStatus");
   }
 

@@ -148,7 +148,7 @@ public final class SampleRecords {
         .setTools(List.of(weatherTool()))
         .setBuiltinTools(List.of("python"))
         .setMessages(List.of(userMessage()))
-        .setLimits(new ConversationLimits(8, 2048, 32_768L, T0.plusSeconds(120)))
+        .setLimits(new ConversationLimits(8, 2048, 32_768L, T0.plusSeconds(120), 30_000L))
         .setSampling(sampling())
         .setCreatedAt(T0)
         .setClientMetadata(Map.of("trace-id", "4bf92f3577b34da6", "ui", "cli"))
