@@ -1,5 +1,10 @@
 package dev.agentrt.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "Kafka streaming agent runtime for gpt-oss models.",
     subcommands = {
         VersionCommand.class,
+        HarmonyCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Agentrt implements Runnable {
@@ -32,7 +38,12 @@ public final class Agentrt implements Runnable {
     }
 
     public static void main(String[] args) {
-        int exit = commandLine().execute(args);
+        // Always UTF-8 on the wire, whatever the locale (CI often runs with LANG unset = ASCII):
+        // Harmony text must reach stdout byte for byte.
+        var cl = commandLine();
+        cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
+        int exit = cl.execute(args);
         System.exit(exit);
     }
 }
