@@ -50,6 +50,7 @@ public final class AgentLoop {
     }
 
     private static String validate(Start s) {
+        if (s.rejection() != null) return s.rejection();
         if (s.conversationId() == null || s.conversationId().isBlank()) return "the conversation id is empty";
         if (s.messages().isEmpty()) return "the request has no messages";
         return null;

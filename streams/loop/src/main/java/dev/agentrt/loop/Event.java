@@ -12,9 +12,18 @@ public sealed interface Event {
 
     Instant at();
 
-    /** A client submitted a conversation. {@code tools} are the recipients the model may call. */
+    /**
+     * A client submitted a conversation. {@code tools} are the recipients the model may call.
+     * {@code rejection} is non-null when the adapter could not make sense of the request (it ends the
+     * conversation with INVALID_REQUEST and that text, so the client always gets an answer).
+     */
     record Start(String conversationId, List<LoopMessage> messages, Set<String> tools, Limits limits,
-                 Instant at) implements Event {
+                 Instant at, String rejection) implements Event {
+
+        public Start(String conversationId, List<LoopMessage> messages, Set<String> tools, Limits limits, Instant at) {
+            this(conversationId, messages, tools, limits, at, null);
+        }
+
         public Start {
             messages = List.copyOf(messages);
             tools = Set.copyOf(tools);

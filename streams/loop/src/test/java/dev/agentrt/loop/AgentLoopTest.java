@@ -226,6 +226,14 @@ class AgentLoopTest {
         }
 
         @Test
+        void requestsTheAdapterRejectedEndWithItsReason() {
+            var s = new Event.Start(ID, List.of(), Set.of(), Limits.DEFAULTS, T0, "maxTurns must be >= 1, was 0");
+            var resp = new Driver().feed(s).response();
+            assertThat(resp.status()).isEqualTo(ConversationStatus.INVALID_REQUEST);
+            assertThat(resp.error()).isEqualTo("maxTurns must be >= 1, was 0");
+        }
+
+        @Test
         void limitsRejectNonsense() {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Limits(0, 1, 1, null, Duration.ofSeconds(1)))
                 .hasMessageContaining("maxTurns");

@@ -1,0 +1,227 @@
+package dev.agentrt.orchestrator;
+
+import dev.agentrt.avro.ConversationRequest;
+import dev.agentrt.avro.ConversationSnapshot;
+import dev.agentrt.avro.DeadLetter;
+import dev.agentrt.avro.DeadLetterReason;
+import dev.agentrt.avro.InferenceResult;
+import dev.agentrt.avro.ToolResult;
+import dev.agentrt.loop.AgentLoop;
+import dev.agentrt.loop.Command;
+import dev.agentrt.loop.ConversationState;
+import dev.agentrt.loop.Event;
+import dev.agentrt.loop.Pending;
+import dev.agentrt.loop.Step;
+import dev.agentrt.orchestrator.SnapshotMapper.Stored;
+import dev.agentrt.serde.AgentrtSerdes;
+import dev.agentrt.topics.AgentrtTopic;
+import dev.agentrt.topics.AgentrtTopics;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link AgentLoop} for every input record: decode (bad records to the dead-letter topic), load the
+ * conversation, apply, store, and forward the commands as records. Values arrive as bytes so a record that
+ * does not decode never stops the application.
+ */
+final class ConversationProcessor implements Processor<String, byte[], String, SpecificRecord> {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationProcessor.class);
+
+    private final AgentrtTopics topics;
+    private final OrchestratorSettings settings;
+    private final Clock clock;
+
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, ConversationSnapshot> conversations;
+    private TimerIndex timers;
+
+    ConversationProcessor(AgentrtTopics topics, OrchestratorSettings settings, Clock clock) {
+        this.topics = topics;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.conversations = context.getStateStore(OrchestratorTopology.CONVERSATIONS_STORE);
+        this.timers = new TimerIndex(context.getStateStore(OrchestratorTopology.TIMERS_STORE));
+        context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, ts -> fireTimers());
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        try {
+            handle(record, meta);
+        } catch (RuntimeException e) {
+            // A bug must not stop the stream for every other conversation: keep the evidence and go on.
+            log.error("processing {}-{}@{} failed", meta.topic(), meta.partition(), meta.offset(), e);
+            deadLetter(record, meta, DeadLetterReason.PROCESSING_ERROR, e);
+        }
+    }
+
+    private void handle(Record<String, byte[]> record, RecordMetadata meta) {
+        byte[] value = record.value();
+        if (record.key() == null) {
+            deadLetter(record, meta, DeadLetterReason.INVALID_RECORD,
+                new IllegalArgumentException("the record has no key; agentrt records are keyed by conversation id"));
+            return;
+        }
+        if (value == null) {
+            deadLetter(record, meta, DeadLetterReason.INVALID_RECORD,
+                new IllegalArgumentException("the record has no value (a tombstone) on an input topic"));
+            return;
+        }
+        if (value.length > settings.maxInputRecordBytes()) {
+            deadLetter(record, meta, DeadLetterReason.INVALID_RECORD, new IllegalArgumentException("the record is "
+                + value.length + " bytes, over the limit of " + settings.maxInputRecordBytes() + " ("
+                + OrchestratorSettings.MAX_INPUT_RECORD_BYTES + ")"));
+            return;
+        }
+        Instant now = clock.instant();
+        AgentrtTopic topic = topics.topicOf(meta.topic()).orElseThrow(
+            () -> new IllegalStateException("record from a topic the orchestrator does not read: " + meta.topic()));
+        SpecificRecord decoded;
+        try {
+            decoded = AgentrtSerdes.value(topic).deserializer().deserialize(meta.topic(), value);
+        } catch (SerializationException e) {
+            deadLetter(record, meta, DeadLetterReason.VALUE_DESERIALIZATION, e);
+            return;
+        }
+        switch (decoded) {
+            case ConversationRequest r -> {
+                if (keyMatches(record, meta, r.getConversationId())) apply(EventMapper.start(r, now), r, now);
+            }
+            case InferenceResult r -> {
+                if (keyMatches(record, meta, r.getConversationId())) apply(EventMapper.inferenceCompleted(r, now), null, now);
+            }
+            case ToolResult r -> {
+                if (keyMatches(record, meta, r.getConversationId())) apply(EventMapper.toolCompleted(r, now), null, now);
+            }
+            default -> throw new IllegalStateException("unexpected record type " + decoded.getClass().getName());
+        }
+    }
+
+    /** The key decides the partition, so a key that differs from the value's conversation would split it. */
+    private boolean keyMatches(Record<String, byte[]> record, RecordMetadata meta, String conversationId) {
+        if (record.key().equals(conversationId)) return true;
+        deadLetter(record, meta, DeadLetterReason.INVALID_RECORD, new IllegalArgumentException(
+            "the record key '" + record.key() + "' differs from its conversation id '" + conversationId + "'"));
+        return false;
+    }
+
+    private void apply(Event event, ConversationRequest newRequest, Instant now) {
+        String id = event.conversationId();
+        Stored before = load(id);
+        Step step = AgentLoop.apply(before == null ? null : before.state(), event);
+        ConversationState after = step.state();
+        for (Command c : step.commands()) {
+            if (c instanceof Command.Ignored ignored) log.debug("conversation {}: {}", id, ignored.reason());
+        }
+        if (after == null || (before != null && after.equals(before.state()))) return;
+
+        ConversationRequest request = before != null ? before.request() : newRequest;
+        Instant finishedAt = before != null && before.finishedAt() != null ? before.finishedAt()
+            : after.isFinished() ? now : null;
+        Instant due = nextTimer(after, finishedAt);
+        timers.move(id, before == null ? null : before.timerDueAt(), due);
+        conversations.put(id, SnapshotMapper.toAvro(new Stored(after, request, finishedAt, due)));
+
+        ConversationState beforeState = before == null ? null : before.state();
+        for (Command c : step.commands()) {
+            switch (c) {
+                case Command.AppendTranscript t ->
+                    forward(id, CommandMapper.transcript(t, beforeState, now), OrchestratorTopology.TRANSCRIPT_SINK, now);
+                case Command.RequestInference r ->
+                    forward(id, CommandMapper.inferenceRequest(r, request, now), OrchestratorTopology.INFERENCE_SINK, now);
+                case Command.CallTool t ->
+                    forward(id, CommandMapper.toolCall(t, request, now), OrchestratorTopology.TOOL_CALLS_SINK, now);
+                case Command.Respond r ->
+                    forward(id, CommandMapper.response(r, request, after.startedAt(), now), OrchestratorTopology.RESPONSES_SINK, now);
+                case Command.Ignored ignored -> { }
+            }
+        }
+    }
+
+    /** Deadline or tool timeout (1 ms after, since the loop acts strictly after), or the purge of an ended one. */
+    private Instant nextTimer(ConversationState s, Instant finishedAt) {
+        if (s.isFinished()) return finishedAt.plus(settings.finishedRetention());
+        Instant due = s.limits().deadline();
+        if (s.pending() instanceof Pending.Tool t && (due == null || t.deadline().isBefore(due))) due = t.deadline();
+        return due == null ? null : due.plusMillis(1);
+    }
+
+    private void fireTimers() {
+        Instant now = clock.instant();
+        for (String id : timers.takeDue(now)) {
+            Stored stored = load(id);
+            if (stored == null) continue;
+            if (stored.state().isFinished()) {
+                if (!stored.finishedAt().plus(settings.finishedRetention()).isAfter(now)) {
+                    conversations.delete(id);
+                } else {
+                    timers.move(id, null, stored.timerDueAt());
+                }
+                continue;
+            }
+            // The timer entry is gone; forget it so apply() puts back whatever is still due.
+            conversations.put(id, SnapshotMapper.toAvro(new Stored(stored.state(), stored.request(), stored.finishedAt(), null)));
+            try {
+                apply(new Event.Tick(id, now), null, now);
+            } catch (RuntimeException e) {
+                log.error("timer of conversation {} failed", id, e);
+            }
+        }
+    }
+
+    private Stored load(String id) {
+        ConversationSnapshot s = conversations.get(id);
+        return s == null ? null : SnapshotMapper.fromAvro(s);
+    }
+
+    private void forward(String key, SpecificRecord value, String sink, Instant now) {
+        context.forward(new Record<String, SpecificRecord>(key, value, now.toEpochMilli()), sink);
+    }
+
+    private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, DeadLetterReason reason, Throwable error) {
+        byte[] value = record.value();
+        String message = Optional.ofNullable(error.getMessage()).orElse(error.getClass().getSimpleName());
+        if (value != null && value.length > settings.dlqValueCapBytes()) {
+            message += " (the dead letter keeps the first " + settings.dlqValueCapBytes() + " of " + value.length + " bytes)";
+            value = Arrays.copyOf(value, settings.dlqValueCapBytes());
+        }
+        var headers = new java.util.ArrayList<dev.agentrt.avro.DeadLetterHeader>();
+        for (var h : record.headers()) headers.add(new dev.agentrt.avro.DeadLetterHeader(h.key(),
+            h.value() == null ? null : java.nio.ByteBuffer.wrap(h.value())));
+        DeadLetter dl = DeadLetter.newBuilder()
+            .setReason(reason)
+            .setMessage(message)
+            .setErrorClass(error.getClass().getName())
+            .setSourceTopic(meta.topic())
+            .setSourcePartition(meta.partition())
+            .setSourceOffset(meta.offset())
+            .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
+            .setDeadLetteredAt(clock.instant())
+            .setKey(record.key() == null ? null : java.nio.ByteBuffer.wrap(record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .setValue(value == null ? null : java.nio.ByteBuffer.wrap(value))
+            .setHeaders(headers)
+            .build();
+        log.warn("dead-lettered {}-{}@{}: {}: {}", meta.topic(), meta.partition(), meta.offset(), reason, message);
+        context.forward(new Record<String, SpecificRecord>(record.key(), dl, clock.instant().toEpochMilli()),
+            OrchestratorTopology.DLQ_SINK);
+    }
+}
