@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         VersionCommand.class,
         HarmonyCommand.class,
+        OrchestratorCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Agentrt implements Runnable {
