@@ -34,6 +34,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -45,7 +46,15 @@ public final class OrchestratorCommand implements Callable<Integer> {
         var props = OrchestratorConfig.streamsProperties(kafka.bootstrap(), dir, config);
         var out = spec.commandLine().getOut();
         try (var orchestrator = new Orchestrator(topics, settings, props, Clock.systemUTC()).start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "agentrt-orchestrator-stop"));
+            // Ctrl-C: let the main thread close Kafka Streams (commit, flush) before the JVM exits.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(40, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "agentrt-orchestrator-stop"));
             if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
                 spec.commandLine().getErr().println("agentrt orchestrator: not running after 60 s (state "
                     + orchestrator.state() + "); is Kafka reachable at " + kafka.bootstrap() + "?");
@@ -54,8 +63,11 @@ public final class OrchestratorCommand implements Callable<Integer> {
             out.println("orchestrator running against " + kafka.bootstrap() + " (topics " + topics.prefix() + "*); Ctrl-C stops it");
             out.flush();
             stop.await();
+        } finally {
+            closed.countDown();
         }
         out.println("orchestrator stopped");
+        out.flush();
         return 0;
     }
 
