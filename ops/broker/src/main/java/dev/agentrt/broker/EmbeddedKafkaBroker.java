@@ -52,12 +52,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Map<String, String> extraProperties;
     private final Duration startTimeout;
 
+    // Written under the lock in start()/close(); volatile so the getters can be called from any thread.
     private State state = State.NEW;
-    private DataDirectory dataDirectory;
+    private volatile DataDirectory dataDirectory;
     private KafkaRaftServer server;
-    private Admin admin;
-    private int port;
-    private Duration startupTime;
+    private volatile Admin admin;
+    private volatile int port;
+    private volatile Duration startupTime;
 
     private enum State { NEW, RUNNING, CLOSED }
 

@@ -139,10 +139,15 @@ public final class BrokerCommand implements Callable<Integer> {
 
     private static String readyMessage(EmbeddedKafkaBroker broker, AgentrtTopicLayout layout, int created) {
         int total = layout.names().size();
-        String topics = created == total
-                ? String.format(Locale.ROOT, "created %d topics %s* with %d partitions", total, layout.prefix(), layout.partitions())
-                : String.format(Locale.ROOT, "topics %s*: %d created with %d partitions, %d already existed (unchanged)",
-                        layout.prefix(), created, layout.partitions(), total - created);
+        String topics;
+        if (created == total) {
+            topics = String.format(Locale.ROOT, "created %d topics %s* with %d partitions", total, layout.prefix(), layout.partitions());
+        } else if (created == 0) {
+            topics = String.format(Locale.ROOT, "the %d topics %s* already existed (kept as they are)", total, layout.prefix());
+        } else {
+            topics = String.format(Locale.ROOT, "topics %s*: created %d with %d partitions, kept %d that already existed",
+                    layout.prefix(), created, layout.partitions(), total - created);
+        }
         String data = broker.isDataDirectoryTemporary()
                 ? "temporary data in " + broker.dataDirectory() + " (deleted on exit)"
                 : "data in " + broker.dataDirectory();
