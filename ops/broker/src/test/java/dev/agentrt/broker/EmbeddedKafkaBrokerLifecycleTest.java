@@ -70,6 +70,18 @@ class EmbeddedKafkaBrokerLifecycleTest {
     }
 
     @Test
+    void aDataDirectoryInUseByARunningBrokerIsRefused() {
+        Path dataDir = tmp.resolve("shared-data");
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().dataDirectory(dataDir).build();
+             EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().dataDirectory(dataDir).build()) {
+            first.start();
+            assertThatThrownBy(second::start).hasMessageContaining(dataDir.toString()).hasMessageContaining("lock");
+            assertThat(first.isRunning()).isTrue();
+            assertThat(dataDir.resolve(DataDirectory.META_PROPERTIES)).isRegularFile();
+        }
+    }
+
+    @Test
     void builderRejectsBadSettings() {
         assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().port(70_000))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 0 and 65535");
