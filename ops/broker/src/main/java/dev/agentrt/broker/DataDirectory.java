@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -95,8 +99,48 @@ final class DataDirectory {
         return true;
     }
 
-    /** Deletes the folder if it is temporary; a given folder is left as it is. */
+    /** Held while a broker of this JVM or another process uses the folder. */
+    static final String LOCK_FILE = ".agentrt-broker.lock";
+
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    /**
+     * Takes the folder for one broker, before Kafka starts: a second broker on the same folder must be refused
+     * cleanly, not half-started (a half-started KRaft node sharing a metadata log can hang on shutdown).
+     */
+    void claim() {
+        Path lockPath = path.resolve(LOCK_FILE);
+        try {
+            lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock Kafka data directory " + path, e);
+        }
+        if (lock == null) {
+            closeChannel();
+            throw new IllegalStateException("Kafka data directory " + path
+                + " is in use by another running broker (its lock " + LOCK_FILE + " is held)");
+        }
+    }
+
+    private void closeChannel() {
+        try {
+            if (lockChannel != null) lockChannel.close();
+        } catch (IOException ignored) {
+            // closing releases the lock; nothing else to do
+        }
+        lockChannel = null;
+    }
+
+    /** Releases the folder's lock and deletes the folder if it is temporary; a given folder is left as it is. */
     void release() {
+        if (lock != null) {
+            lock = null;
+            closeChannel();
+        }
         if (!temporary || !Files.exists(path)) {
             return;
         }

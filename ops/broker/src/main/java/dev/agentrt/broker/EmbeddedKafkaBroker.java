@@ -1,5 +1,6 @@
 package dev.agentrt.broker;
 
+import dev.agentrt.topics.AgentrtTopics;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build()) {
  *     broker.start();
- *     broker.createTopics(AgentrtTopicLayout.defaults().newTopics());
+ *     broker.createTopics(AgentrtTopics.defaults());
  *     String bootstrap = broker.bootstrapServers();
  * }
  * }</pre>
@@ -94,6 +95,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         state = State.RUNNING; // from here on close() cleans up whatever was started
         try {
             boolean formatted = dataDirectory.formatIfNeeded(SingleNodeKraftConfig.CONTROLLER_LISTENER);
+            dataDirectory.claim();
             Map<String, String> props = SingleNodeKraftConfig.properties(
                     ports[0], ports[1], dataDirectory.path(), startTimeout, extraProperties);
             server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
@@ -157,9 +159,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return createTopics(Arrays.asList(topics));
     }
 
-    /** Creates the agentrt topics of {@code layout} that do not exist yet. */
-    public Set<String> createTopics(AgentrtTopicLayout layout) {
-        return createTopics(layout.newTopics());
+    /** Creates the agentrt topics that do not exist yet. */
+    public Set<String> createTopics(AgentrtTopics topics) {
+        return createTopics(topics.newTopics());
     }
 
     /**

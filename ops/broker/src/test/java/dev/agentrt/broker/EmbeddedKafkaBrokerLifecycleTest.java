@@ -35,7 +35,7 @@ class EmbeddedKafkaBrokerLifecycleTest {
         assertThat(broker.isRunning()).isFalse();
         assertThat(dataDir).doesNotExist();
         assertThatThrownBy(broker::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-        assertThatThrownBy(() -> broker.createTopics(AgentrtTopicLayout.defaults()))
+        assertThatThrownBy(() -> broker.createTopics(dev.agentrt.topics.AgentrtTopics.defaults()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not running");
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     versionProvider = BuildInfo.class,
     description = "Kafka streaming agent runtime for gpt-oss models.",
     subcommands = {
+        BrokerCommand.class,
         VersionCommand.class,
         HarmonyCommand.class,
         OrchestratorCommand.class,

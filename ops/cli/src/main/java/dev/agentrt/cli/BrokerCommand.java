@@ -1,6 +1,6 @@
 package dev.agentrt.cli;
 
-import dev.agentrt.broker.AgentrtTopicLayout;
+import dev.agentrt.topics.AgentrtTopics;
 import dev.agentrt.broker.EmbeddedKafkaBroker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +34,8 @@ public final class BrokerCommand implements Callable<Integer> {
 
     /** How long the shutdown hook waits for the broker to stop before letting the JVM exit anyway. */
     private static final long SHUTDOWN_WAIT_SECONDS = 60;
+    /** A development broker: a few partitions per topic are plenty on one machine. */
+    static final int DEFAULT_PARTITIONS = 3;
 
     @Spec
     CommandSpec spec;
@@ -50,11 +52,11 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Use a temporary data directory that is deleted when the broker stops.")
     boolean ephemeral;
 
-    @Option(names = "--partitions", defaultValue = "" + AgentrtTopicLayout.DEFAULT_PARTITIONS, paramLabel = "N",
+    @Option(names = "--partitions", defaultValue = "" + DEFAULT_PARTITIONS, paramLabel = "N",
             description = "Partitions of each agentrt topic created now (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--prefix", defaultValue = AgentrtTopicLayout.DEFAULT_PREFIX, paramLabel = "PREFIX",
+    @Option(names = "--prefix", defaultValue = AgentrtTopics.DEFAULT_PREFIX, paramLabel = "PREFIX",
             description = "Topic name prefix (default: ${DEFAULT-VALUE}).")
     String prefix;
 
@@ -63,7 +65,7 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentrtTopicLayout layout = layout();
+        AgentrtTopics layout = layout();
         EmbeddedKafkaBroker broker = broker();
         PrintWriter out = spec.commandLine().getOut();
         Thread shutdownHook = new Thread(this::stopAndWait, "agentrt-broker-shutdown");
@@ -113,9 +115,9 @@ public final class BrokerCommand implements Callable<Integer> {
         }
     }
 
-    private AgentrtTopicLayout layout() {
+    private AgentrtTopics layout() {
         try {
-            return new AgentrtTopicLayout(prefix, partitions);
+            return AgentrtTopics.of(prefix, partitions);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -137,8 +139,8 @@ public final class BrokerCommand implements Callable<Integer> {
         return builder.build();
     }
 
-    private static String readyMessage(EmbeddedKafkaBroker broker, AgentrtTopicLayout layout, int created) {
-        int total = layout.names().size();
+    private static String readyMessage(EmbeddedKafkaBroker broker, AgentrtTopics layout, int created) {
+        int total = layout.allNames().size();
         String topics;
         if (created == total) {
             topics = String.format(Locale.ROOT, "created %d topics %s* with %d partitions", total, layout.prefix(), layout.partitions());

@@ -1,6 +1,6 @@
 package dev.agentrt.testkit;
 
-import dev.agentrt.broker.AgentrtTopicLayout;
+import dev.agentrt.topics.AgentrtTopics;
 import dev.agentrt.broker.TopicCreator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -111,13 +111,13 @@ class KafkaTestRoundTripTest {
     @Test
     void agentrtLayoutTopicsExistWithTheRequestedPartitionCount(@KafkaBootstrap String bootstrap) throws Exception {
         String prefix = "layout-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        AgentrtTopicLayout layout = new AgentrtTopicLayout(prefix, 4);
+        AgentrtTopics layout = AgentrtTopics.of(prefix, 4);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             assertThat(TopicCreator.createMissing(admin, layout.newTopics(), TIMEOUT))
-                    .containsExactlyInAnyOrderElementsOf(layout.names());
+                    .containsExactlyInAnyOrderElementsOf(layout.allNames());
             assertThat(TopicCreator.createMissing(admin, layout.newTopics(), TIMEOUT)).as("second call creates nothing").isEmpty();
 
-            Map<String, TopicDescription> described = admin.describeTopics(layout.names()).allTopicNames().get();
+            Map<String, TopicDescription> described = admin.describeTopics(layout.allNames()).allTopicNames().get();
 
             assertThat(described.keySet()).containsExactlyInAnyOrder(
                     prefix + "requests", prefix + "inference", prefix + "inference-results", prefix + "tool-calls",
