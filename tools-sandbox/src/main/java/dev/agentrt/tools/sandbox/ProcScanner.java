@@ -1,0 +1,63 @@
+package dev.agentrt.tools.sandbox;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lists live host processes by uid from /proc: the "slot uid owns no process" check. Zombies are
+ * not counted: they have exited and hold no memory or CPU. bubblewrap's monitor exits as soon as
+ * it has the guest's status, so its pid-1 child is briefly a zombie owned by the host's init.
+ */
+public final class ProcScanner {
+    private ProcScanner() {
+    }
+
+    public static List<Long> processesOf(int uid) {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path dir : dirs) {
+                String status = SysFiles.readOrNull(dir.resolve("status"));
+                if (status == null) {
+                    continue; // exited while we looked
+                }
+                if (status.contains("\nState:\tZ")) {
+                    continue;
+                }
+                for (String line : status.split("\n")) {
+                    if (line.startsWith("Uid:")) {
+                        String[] ids = line.substring(4).trim().split("\\s+");
+                        for (String id : ids) {
+                            if (Integer.parseInt(id) == uid) {
+                                pids.add(Long.parseLong(dir.getFileName().toString()));
+                                break;
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new SandboxException("cannot scan /proc", e);
+        }
+        return pids;
+    }
+
+    /** "pid name state ppid" for an alert message. */
+    public static String describe(long pid) {
+        String status = SysFiles.readOrNull(Path.of("/proc", Long.toString(pid), "status"));
+        if (status == null) {
+            return pid + " (gone)";
+        }
+        StringBuilder out = new StringBuilder(Long.toString(pid));
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Name:") || line.startsWith("State:") || line.startsWith("PPid:")) {
+                out.append(' ').append(line.replaceAll("\\s+", " "));
+            }
+        }
+        return out.toString();
+    }
+}
