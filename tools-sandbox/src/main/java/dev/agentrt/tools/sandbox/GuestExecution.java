@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,6 +38,7 @@ final class GuestExecution {
         SandboxLimits limits = spec.limits();
         BoundedOutput output = new BoundedOutput(limits.outputBytes());
         AtomicReference<KillReason> killReason = new AtomicReference<>();
+        AtomicLong killedAt = new AtomicLong();
         long start = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear(); // bwrap's pid 1 would otherwise expose it (sandbox.md)
@@ -45,16 +47,16 @@ final class GuestExecution {
         List<ScheduledFuture<?>> timers = new ArrayList<>();
         Thread stdinWriter = Thread.ofVirtual().start(() -> feed(process.getOutputStream(), spec.stdin()));
         Thread stdoutReader = Thread.ofVirtual().start(
-                () -> drain(process.getInputStream(), output, () -> kill(killReason, KillReason.OUTPUT_CAP, containment)));
+                () -> drain(process.getInputStream(), output, () -> kill(killReason, killedAt, KillReason.OUTPUT_CAP, containment)));
         Thread stderrReader = Thread.ofVirtual().start(
-                () -> drain(process.getErrorStream(), output, () -> kill(killReason, KillReason.OUTPUT_CAP, containment)));
-        timers.add(scheduler.schedule(() -> kill(killReason, KillReason.WALL_CLOCK, containment),
+                () -> drain(process.getErrorStream(), output, () -> kill(killReason, killedAt, KillReason.OUTPUT_CAP, containment)));
+        timers.add(scheduler.schedule(() -> kill(killReason, killedAt, KillReason.WALL_CLOCK, containment),
                 limits.wallMs(), TimeUnit.MILLISECONDS));
         long cpuBudgetNanos = limits.cpuMs() * 1_000_000;
         timers.add(scheduler.scheduleAtFixedRate(() -> {
             long used = containment.cpuNanos();
             if (used >= cpuBudgetNanos) {
-                kill(killReason, KillReason.CPU_BUDGET, containment);
+                kill(killReason, killedAt, KillReason.CPU_BUDGET, containment);
             }
         }, CPU_POLL_MS, CPU_POLL_MS, TimeUnit.MILLISECONDS));
 
@@ -70,10 +72,11 @@ final class GuestExecution {
             }
             exitCode = process.isAlive() ? -1 : process.exitValue();
         } catch (InterruptedException e) {
-            kill(killReason, KillReason.EXECUTOR_SHUTDOWN, containment);
+            kill(killReason, killedAt, KillReason.EXECUTOR_SHUTDOWN, containment);
             Thread.currentThread().interrupt();
             exitCode = -1;
         }
+        long exitedAt = System.nanoTime();
         timers.forEach(t -> t.cancel(false));
         long cpuNanos = containment.cpuNanos();
         long peak = containment.peakMemoryBytes();
@@ -111,7 +114,8 @@ final class GuestExecution {
         int signal = exitCode > 128 && exitCode <= 128 + 64 ? exitCode - 128 : 0;
         boolean cpuHit = cpuNanos >= 0 ? cpuNanos >= cpuBudgetNanos : signal == 24 /* SIGXCPU */;
         return new LaunchResult(exitCode, signal, killReason.get(), oom, cpuHit, bytes, output.overflowed(),
-                wallMs, cpuNanos < 0 ? -1 : cpuNanos / 1_000_000, peak, sweepMs, setupError, List.of(), tier,
+                wallMs, cpuNanos < 0 ? -1 : cpuNanos / 1_000_000, peak, sweepMs,
+                killReason.get() == null ? -1 : Math.max(0, (exitedAt - killedAt.get()) / 1_000_000), setupError, List.of(), tier,
                 sweepProblem);
     }
 
@@ -134,8 +138,10 @@ final class GuestExecution {
         }
     }
 
-    private static void kill(AtomicReference<KillReason> reason, KillReason why, Containment containment) {
+    private static void kill(AtomicReference<KillReason> reason, AtomicLong killedAt, KillReason why,
+                             Containment containment) {
         if (reason.compareAndSet(null, why)) {
+            killedAt.set(System.nanoTime());
             containment.killAll();
         }
     }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param cpuMs          CPU of all guest processes, -1 if unknown on this tier
  * @param peakMemoryBytes peak memory of the call, -1 if unknown on this tier
  * @param sweepMs        time the post-call kill + verification took
+ * @param killToExitMs   from the JVM's kill decision to the guest's exit, -1 if it was not killed
  * @param setupError     the sandbox helper's own error if setup failed, else null
  * @param files          harvested files (empty unless requested)
  * @param tier           the tier that ran it
@@ -23,7 +24,7 @@ import java.util.List;
  */
 public record LaunchResult(int exitCode, int signal, KillReason killReason, boolean oomKilled,
                            boolean cpuLimitHit, byte[] output, boolean outputCapHit, long wallMs, long cpuMs,
-                           long peakMemoryBytes, long sweepMs, String setupError, List<HarvestedFile> files,
+                           long peakMemoryBytes, long sweepMs, long killToExitMs, String setupError, List<HarvestedFile> files,
                            Tier tier, String sweepProblem) {
     public LaunchResult {
         output = output.clone();

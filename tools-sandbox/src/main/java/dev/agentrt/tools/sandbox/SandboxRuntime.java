@@ -214,7 +214,7 @@ public final class SandboxRuntime implements AutoCloseable {
 
     private static LaunchResult withFiles(LaunchResult r, List<HarvestedFile> files) {
         return new LaunchResult(r.exitCode(), r.signal(), r.killReason(), r.oomKilled(), r.cpuLimitHit(), r.output(),
-                r.outputCapHit(), r.wallMs(), r.cpuMs(), r.peakMemoryBytes(), r.sweepMs(), r.setupError(), files,
+                r.outputCapHit(), r.wallMs(), r.cpuMs(), r.peakMemoryBytes(), r.sweepMs(), r.killToExitMs(), r.setupError(), files,
                 r.tier(), r.sweepProblem());
     }
 
