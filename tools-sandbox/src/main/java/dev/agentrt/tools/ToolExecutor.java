@@ -142,7 +142,8 @@ public final class ToolExecutor {
         };
     }
 
-    static ToolResult toResult(ToolCall call, SandboxLimits limits, LaunchResult r) {
+    /** Maps a finished guest run to the result the model sees (public for the hostile-input tests). */
+    public static ToolResult toResult(ToolCall call, SandboxLimits limits, LaunchResult r) {
         String signal = r.signal() > 0 ? SignalNames.name(r.signal()) : null;
         OutputText.View view = OutputText.forModel(OutputText.decode(r.output()), limits.modelOutputBytes(),
                 r.outputCapHit());

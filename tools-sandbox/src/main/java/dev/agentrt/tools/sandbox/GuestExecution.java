@@ -88,7 +88,7 @@ final class GuestExecution {
         joinQuietly(stdoutReader, process.getInputStream());
         joinQuietly(stderrReader, process.getErrorStream());
         joinQuietly(stdinWriter, null);
-        List<Long> leftovers = ProcScanner.processesOf(slot.uid());
+        List<Long> leftovers = ProcScanner.awaitNoneOf(slot.uid(), 1000);
         containment.close();
         long sweepMs = (System.nanoTime() - sweepStart) / 1_000_000;
         long wallMs = (System.nanoTime() - start) / 1_000_000 - sweepMs;

@@ -46,6 +46,25 @@ public final class ProcScanner {
         return pids;
     }
 
+    /**
+     * Waits until the uid owns no live process. Processes killed through the cgroup leave it when
+     * they start exiting, so /proc may show them for a moment longer.
+     */
+    public static List<Long> awaitNoneOf(int uid, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        List<Long> left = processesOf(uid);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = processesOf(uid);
+        }
+        return left;
+    }
+
     /** "pid name state ppid" for an alert message. */
     public static String describe(long pid) {
         String status = SysFiles.readOrNull(Path.of("/proc", Long.toString(pid), "status"));

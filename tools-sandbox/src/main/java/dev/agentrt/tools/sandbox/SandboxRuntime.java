@@ -51,6 +51,7 @@ public final class SandboxRuntime implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final java.util.concurrent.atomic.AtomicLong launches = new java.util.concurrent.atomic.AtomicLong();
 
     private SandboxRuntime(SandboxConfig config, ProbeFacts facts, Tier tier, Launcher launcher, SlotPool pool,
                            ScheduledExecutorService scheduler, FileChannel lockChannel, FileLock lock) {
@@ -181,6 +182,7 @@ public final class SandboxRuntime implements AutoCloseable {
         }
         Slot slot = acquired.get();
         LaunchResult result;
+        launches.incrementAndGet();
         try {
             result = launcher.run(spec, slot);
             if (spec.harvest() != null && result.sweepProblem() == null) {
@@ -216,6 +218,11 @@ public final class SandboxRuntime implements AutoCloseable {
         return new LaunchResult(r.exitCode(), r.signal(), r.killReason(), r.oomKilled(), r.cpuLimitHit(), r.output(),
                 r.outputCapHit(), r.wallMs(), r.cpuMs(), r.peakMemoryBytes(), r.sweepMs(), r.killToExitMs(), r.setupError(), files,
                 r.tier(), r.sweepProblem());
+    }
+
+    /** How many guest launches this runtime has started (audit and tests: no sandbox for a bad call). */
+    public long launches() {
+        return launches.get();
     }
 
     public Tier tier() {

@@ -6,6 +6,8 @@ import dev.agentrt.tools.RoutesConfig;
 import dev.agentrt.tools.ToolCall;
 import dev.agentrt.tools.ToolExecutor;
 import dev.agentrt.tools.ToolResult;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -33,6 +35,30 @@ final class SandboxFixture implements AutoCloseable {
         ToolResult result = executor.execute(new ToolCall(UUID.randomUUID().toString(), "python", code));
         assertNoneLeft();
         return result;
+    }
+
+    /** A finished guest run and the tool result made from it. */
+    record Run(LaunchResult launch, ToolResult result, long elapsedMs) {
+    }
+
+    /** Runs python code with the given limits straight through the runtime, keeping launch-level figures. */
+    Run run(String code, SandboxLimits limits) {
+        return run(SandboxSpec.of(List.of("/usr/bin/python3", "-I", "-u", "-"),
+                code.getBytes(StandardCharsets.UTF_8), limits));
+    }
+
+    Run run(SandboxSpec spec) {
+        long start = System.nanoTime();
+        SandboxRuntime.Execution execution = runtime.run(spec);
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        assertThat(execution).isInstanceOf(SandboxRuntime.Execution.Ran.class);
+        LaunchResult launch = ((SandboxRuntime.Execution.Ran) execution).result();
+        assertThat(launch.sweepProblem()).as("sweep problem").isNull();
+        assertThat(launch.setupError()).as("sandbox setup error").isNull();
+        assertThat(launch.tier()).isEqualTo(runtime.tier());
+        ToolResult result = ToolExecutor.toResult(new ToolCall("test", "python", ""), spec.limits(), launch);
+        assertNoneLeft();
+        return new Run(launch, result, elapsed);
     }
 
     /** Every call must leave no process of any slot uid and no retired slot behind. */
