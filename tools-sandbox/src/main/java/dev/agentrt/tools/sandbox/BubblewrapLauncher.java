@@ -60,7 +60,7 @@ public final class BubblewrapLauncher implements Launcher {
         cmd.addAll(cgroup.joinOptions());
         // RLIMIT_AS only as a backstop (it breaks threaded numerics); the cgroup is the real limit.
         cmd.addAll(GuestEnvironment.rlimitOptions(limits, Math.max(4 * limits.memoryBytes(), 1L << 30),
-                limits.pids() + BWRAP_PROCESSES));
+                limits.pids() + BWRAP_PROCESSES, 1));
         cmd.addAll(List.of("--uid", Integer.toString(slot.uid()), "--gid", Integer.toString(slot.uid()),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid()), "--"));
 

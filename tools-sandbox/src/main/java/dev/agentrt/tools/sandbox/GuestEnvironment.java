@@ -37,8 +37,13 @@ final class GuestEnvironment {
         return options;
     }
 
-    static List<String> rlimitOptions(SandboxLimits limits, long addressSpaceBytes, int processes) {
-        long cpuSeconds = (limits.cpuMs() + 999) / 1000 + 1; // backstop; the JVM polls the exact budget
+    /**
+     * @param cpuMarginSeconds seconds past the budget for RLIMIT_CPU: 1 where the JVM polls the
+     *                         cgroup's exact CPU usage (the rlimit is only a backstop), 0 where the
+     *                         rlimit is the only CPU limit (tier C)
+     */
+    static List<String> rlimitOptions(SandboxLimits limits, long addressSpaceBytes, int processes, int cpuMarginSeconds) {
+        long cpuSeconds = (limits.cpuMs() + 999) / 1000 + cpuMarginSeconds;
         List<String> options = new ArrayList<>(List.of(
                 "--rlimit", "cpu=" + cpuSeconds + ":" + (cpuSeconds + 1),
                 "--rlimit", "fsize=" + limits.fileSizeBytes() + ":" + limits.fileSizeBytes(),

@@ -44,7 +44,8 @@ public final class LandlockLauncher implements Launcher {
         List<String> cmd = new ArrayList<>();
         cmd.add(helper.helper().toString());
         cmd.add("run");
-        cmd.addAll(GuestEnvironment.rlimitOptions(limits, limits.memoryBytes(), limits.pids()));
+        // No cgroup: RLIMIT_CPU (per process) is the CPU limit, RLIMIT_AS the memory limit.
+        cmd.addAll(GuestEnvironment.rlimitOptions(limits, limits.memoryBytes(), limits.pids(), 0));
         cmd.addAll(List.of("--uid", Integer.toString(slot.uid()), "--gid", Integer.toString(slot.uid()),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid()),
                 "--chdir", slot.workDir().toString(),
