@@ -78,7 +78,11 @@ public final class SandboxRuntime implements AutoCloseable {
         try {
             channel = FileChannel.open(config.baseDir().resolve("instance.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            lock = channel.tryLock();
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held by another runtime in this JVM
+            }
             if (lock == null) {
                 channel.close();
                 throw new SandboxException("sandbox instance '" + config.instance() + "' is in use by another executor");
