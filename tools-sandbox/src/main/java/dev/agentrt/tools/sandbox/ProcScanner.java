@@ -21,29 +21,33 @@ public final class ProcScanner {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path dir : dirs) {
                 String status = SysFiles.readOrNull(dir.resolve("status"));
-                if (status == null) {
-                    continue; // exited while we looked
+                if (status == null || status.contains("\nState:\tZ")) {
+                    continue; // exited while we looked, or a zombie
                 }
-                if (status.contains("\nState:\tZ")) {
-                    continue;
-                }
-                for (String line : status.split("\n")) {
-                    if (line.startsWith("Uid:")) {
-                        String[] ids = line.substring(4).trim().split("\\s+");
-                        for (String id : ids) {
-                            if (Integer.parseInt(id) == uid) {
-                                pids.add(Long.parseLong(dir.getFileName().toString()));
-                                break;
-                            }
-                        }
-                        break;
-                    }
+                if (ownedBy(status, uid)) {
+                    pids.add(Long.parseLong(dir.getFileName().toString()));
                 }
             }
         } catch (IOException e) {
             throw new SandboxException("cannot scan /proc", e);
         }
         return pids;
+    }
+
+    /** Whether any of the real, effective, saved or filesystem uids in a status text is {@code uid}. */
+    private static boolean ownedBy(String status, int uid) {
+        int start = status.indexOf("\nUid:");
+        if (start < 0) {
+            return false;
+        }
+        int end = status.indexOf('\n', start + 1);
+        String line = status.substring(start + 5, end < 0 ? status.length() : end);
+        for (String id : line.trim().split("\t")) {
+            if (!id.isEmpty() && Integer.parseInt(id.trim()) == uid) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

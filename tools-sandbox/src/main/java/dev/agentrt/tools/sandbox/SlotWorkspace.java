@@ -32,14 +32,51 @@ final class SlotWorkspace {
     }
 
     /**
-     * Deletes everything in the slot directory. {@code rm -rf} uses openat() and never follows
-     * symlinks, so it copes with trees too deep for Java's path-based walk; the guest is already
-     * dead, so nothing changes underneath it.
+     * Deletes everything in the slot directory. The guest is already dead, so nothing changes
+     * underneath. The common small tree is deleted in-process (the walk never follows symlinks);
+     * anything Java's path-based walk cannot handle (a tree deeper than PATH_MAX, say) falls back to
+     * {@code rm -rf}, which works with openat() and never follows symlinks either.
      */
     static void wipe(Slot slot) {
         if (!Files.exists(slot.dir(), LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        try {
+            deleteTree(slot.dir());
+            return;
+        } catch (IOException | RuntimeException e) {
+            // fall through to rm -rf
+        }
+        removeWithRm(slot);
+    }
+
+    private static final int IN_PROCESS_DELETE_LIMIT = 10_000;
+
+    private static void deleteTree(Path root) throws IOException {
+        int[] budget = {IN_PROCESS_DELETE_LIMIT};
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+                    throws IOException {
+                if (--budget[0] < 0) {
+                    throw new IOException("large tree: leave it to rm");
+                }
+                Files.delete(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void removeWithRm(Slot slot) {
         try {
             Process rm = new ProcessBuilder("/usr/bin/rm", "-rf", "--one-file-system", "--", slot.dir().toString())
                     .redirectErrorStream(true).start();

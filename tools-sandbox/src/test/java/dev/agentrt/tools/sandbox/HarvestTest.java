@@ -102,6 +102,27 @@ class HarvestTest {
     }
 
     @Test
+    void wipingTheWorkspaceNeverFollowsTheGuestsSymlinksToHostPaths() throws java.io.IOException {
+        java.nio.file.Path victim = java.nio.file.Files.createTempDirectory("agentrt-victim");
+        java.nio.file.Files.writeString(victim.resolve("keep.txt"), "host data");
+        try {
+            SandboxFixture.Run run = harvest("""
+                    import os
+                    os.symlink("%1$s", "dir-link")
+                    os.symlink("%1$s/keep.txt", "file-link")
+                    os.makedirs("a/b"); os.symlink("%1$s", "a/b/deeper")
+                    print("planted")
+                    """.formatted(victim));
+            assertThat(run.result().output()).isEqualTo("planted\n");
+            assertThat(victim.resolve("keep.txt")).hasContent("host data");
+            assertThat(sandbox.runtime.config().baseDir().resolve("slot-0")).doesNotExist();
+        } finally {
+            java.nio.file.Files.deleteIfExists(victim.resolve("keep.txt"));
+            java.nio.file.Files.deleteIfExists(victim);
+        }
+    }
+
+    @Test
     void harvestReadsRegularFilesWithinTheSizeCaps() {
         SandboxFixture.Run run = harvest("""
                 open("a.txt", "w").write("alpha")
