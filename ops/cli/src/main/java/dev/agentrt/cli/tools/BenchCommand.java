@@ -1,6 +1,7 @@
 package dev.agentrt.cli.tools;
 
 import dev.agentrt.tools.sandbox.SandboxBench;
+import dev.agentrt.tools.sandbox.SandboxException;
 import dev.agentrt.tools.sandbox.SandboxRuntime;
 import java.io.PrintWriter;
 import java.util.List;
@@ -34,6 +35,9 @@ public final class BenchCommand implements Callable<Integer> {
             figures.forEach(f -> out.println(f.line()));
             out.flush();
             return 0;
+        } catch (SandboxException e) {
+            spec.commandLine().getErr().println("agentrt tools bench: " + e.getMessage());
+            return 1;
         }
     }
 }

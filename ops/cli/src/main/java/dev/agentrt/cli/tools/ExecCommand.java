@@ -4,6 +4,7 @@ import dev.agentrt.tools.RoutesConfig;
 import dev.agentrt.tools.ToolCall;
 import dev.agentrt.tools.ToolExecutor;
 import dev.agentrt.tools.ToolResult;
+import dev.agentrt.tools.sandbox.SandboxException;
 import dev.agentrt.tools.sandbox.SandboxRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +83,10 @@ public final class ExecCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(result.toPrettyJson());
             spec.commandLine().getOut().flush();
             return 0;
+        } catch (SandboxException e) {
+            // No result could be produced (e.g. the instance is locked by a running executor).
+            spec.commandLine().getErr().println("agentrt tools exec: " + e.getMessage());
+            return 1;
         }
     }
 }
