@@ -52,6 +52,20 @@ public final class BubblewrapLauncher implements Launcher {
         UidContainment.killUid(helper, slot.uid());
     }
 
+    /** Sweeps slot cgroups of slots this configuration no longer has (the slot count shrank). */
+    void sweepUnknownSlots(java.util.Set<String> knownSlotNames) {
+        for (String name : cgroups.existingSlotNames()) {
+            if (!knownSlotNames.contains(name) && !CallCgroup.sweepStale(cgroups, name)) {
+                throw new SandboxException("stale cgroup " + name + " cannot be emptied");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        cgroups.removeInstanceDirs();
+    }
+
     List<String> command(SandboxSpec spec, Slot slot, CallCgroup cgroup) {
         SandboxLimits limits = spec.limits();
         List<String> cmd = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -111,6 +112,41 @@ public record CgroupLayout(CgroupMode mode, Map<String, Path> v1Roots, Path v2Ro
         for (String controller : new String[] {"memory", "pids", "cpu"}) {
             if (!(" " + enabled.trim() + " ").contains(" " + controller + " ")) {
                 SysFiles.write(dir.resolve("cgroup.subtree_control"), "+" + controller);
+            }
+        }
+    }
+
+    /** Slot cgroups that exist under this instance in any hierarchy (left by an earlier run). */
+    public java.util.Set<String> existingSlotNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        List<Path> roots = new java.util.ArrayList<>(v1Roots.values());
+        if (v2Root != null) {
+            roots.add(v2Root);
+        }
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (var children = Files.list(root)) {
+                children.map(p -> p.getFileName().toString()).filter(n -> n.matches("slot-\\d+")).forEach(names::add);
+            } catch (IOException e) {
+                throw new SandboxException("cannot list " + root + ": " + e.getMessage(), e);
+            }
+        }
+        return names;
+    }
+
+    /** Removes the (empty) instance directories; best effort, at shutdown. */
+    public void removeInstanceDirs() {
+        List<Path> roots = new java.util.ArrayList<>(v1Roots.values());
+        if (v2Root != null) {
+            roots.add(v2Root);
+        }
+        for (Path root : roots) {
+            try {
+                Files.deleteIfExists(root);
+            } catch (IOException e) {
+                // a slot cgroup is still inside: leave it for the next startup sweep
             }
         }
     }

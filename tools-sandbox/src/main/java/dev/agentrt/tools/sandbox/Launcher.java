@@ -13,4 +13,8 @@ public interface Launcher {
 
     /** Kills and clears anything a previous executor left in this slot (startup sweep). */
     void sweepStale(Slot slot);
+
+    /** Releases what the launcher set up for the whole instance (not per call). */
+    default void close() {
+    }
 }

@@ -148,6 +148,9 @@ public final class SandboxRuntime implements AutoCloseable {
 
     /** Kills whatever a previous (crashed) executor left in our slots, then wipes their directories. */
     private void sweepStaleSlots(List<Slot> slots) {
+        if (launcher instanceof BubblewrapLauncher bubblewrap) {
+            bubblewrap.sweepUnknownSlots(slots.stream().map(Slot::cgroupName).collect(java.util.stream.Collectors.toSet()));
+        }
         for (Slot slot : slots) {
             try {
                 if (launcher != null) {
@@ -252,6 +255,9 @@ public final class SandboxRuntime implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        if (launcher != null) {
+            launcher.close();
+        }
         try {
             lock.release();
         } catch (IOException e) {

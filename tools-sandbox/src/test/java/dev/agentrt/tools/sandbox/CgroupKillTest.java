@@ -21,10 +21,11 @@ class CgroupKillTest {
     static final int UID = 62450;
     static NativeHelper helper;
     static CgroupLayout layout;
+    @org.junit.jupiter.api.io.TempDir
+    static Path dir;
 
     @BeforeAll
     static void setUp() throws Exception {
-        Path dir = Files.createTempDirectory("agentrt-cgroup-kill");
         helper = NativeHelper.extract(dir.resolve("native"));
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         layout = CgroupLayout.detect("test-kill").orElseThrow();
@@ -34,6 +35,7 @@ class CgroupKillTest {
     @AfterAll
     static void tearDown() {
         UidContainment.killUid(helper, UID);
+        layout.removeInstanceDirs();
     }
 
     private Process forkBomb(CallCgroup cgroup) throws Exception {

@@ -62,6 +62,34 @@ class ExecutorCrashTest {
         }
     }
 
+    @Test
+    void startupSweepsCgroupsOfSlotsTheConfigurationNoLongerHas(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        CgroupLayout layout = CgroupLayout.detect(INSTANCE).orElseThrow();
+        layout.prepare();
+        CallCgroup stale = CallCgroup.create(layout, "slot-7", SandboxLimits.defaults());
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        NativeHelper helper = NativeHelper.extract(dir.resolve("native"));
+        List<String> cmd = new java.util.ArrayList<>(List.of(helper.helper().toString(), "run"));
+        cmd.addAll(stale.joinOptions());
+        cmd.addAll(List.of("--uid", Integer.toString(UID_BASE + 7), "--gid", Integer.toString(UID_BASE + 7), "--",
+                "/usr/bin/sleep", "300"));
+        Process orphan = new ProcessBuilder(cmd).start();
+        while (ProcScanner.processesOf(UID_BASE + 7).isEmpty()) {
+            Thread.sleep(10);
+        }
+        Path staleDir = layout.slotDirs("slot-7").get("memory");
+        SandboxConfig config = SandboxConfig.defaults(INSTANCE).withUidBase(UID_BASE).withSlots(1)
+                .withMinimumTier(Tier.A);
+        try (SandboxRuntime runtime = SandboxRuntime.start(config)) {
+            assertThat(staleDir).doesNotExist();
+            assertThat(orphan.waitFor(2, TimeUnit.SECONDS)).isTrue();
+            assertThat(ProcScanner.awaitNoneOf(UID_BASE + 7, 1000)).isEmpty();
+        } finally {
+            orphan.destroyForcibly();
+        }
+    }
+
     private static void awaitGuestProcesses(int count, long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
         while (ProcScanner.processesOf(UID_BASE).size() < count) {

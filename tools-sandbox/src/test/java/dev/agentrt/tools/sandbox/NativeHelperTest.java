@@ -17,10 +17,11 @@ class NativeHelperTest {
 
     static final int UID = 62460;
     static NativeHelper helper;
+    @org.junit.jupiter.api.io.TempDir
+    static Path dir;
 
     @BeforeAll
     static void extract() throws IOException {
-        Path dir = Files.createTempDirectory("agentrt-helper-test");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         helper = NativeHelper.extract(dir.resolve("native"));
     }
