@@ -41,7 +41,14 @@ public final class BubblewrapLauncher implements Launcher {
     public LaunchResult run(SandboxSpec spec, Slot slot) {
         SlotWorkspace.prepare(slot);
         CallCgroup cgroup = CallCgroup.create(cgroups, slot.cgroupName(), spec.limits());
-        return execution.run(command(spec, slot, cgroup), spec, slot, cgroup, Tier.A);
+        try {
+            return execution.run(command(spec, slot, cgroup), spec, slot, cgroup, Tier.A);
+        } catch (RuntimeException e) {
+            cgroup.killAll();
+            cgroup.awaitEmpty(java.time.Duration.ofSeconds(2));
+            cgroup.close();
+            throw e;
+        }
     }
 
     @Override
