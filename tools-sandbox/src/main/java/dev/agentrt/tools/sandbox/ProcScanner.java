@@ -1,6 +1,10 @@
 package dev.agentrt.tools.sandbox;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +22,19 @@ public final class ProcScanner {
 
     public static List<Long> processesOf(int uid) {
         List<Long> pids = new ArrayList<>();
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path dir : dirs) {
-                String status = SysFiles.readOrNull(dir.resolve("status"));
-                if (status == null || status.contains("\nState:\tZ")) {
-                    continue; // exited while we looked, or a zombie
+                buffer.clear();
+                try (FileChannel status = FileChannel.open(dir.resolve("status"), StandardOpenOption.READ)) {
+                    while (buffer.hasRemaining() && status.read(buffer) > 0) {
+                        // /proc status of one process fits in 4 KiB well before the Uid line ends
+                    }
+                } catch (IOException e) {
+                    continue; // exited while we looked
                 }
-                if (ownedBy(status, uid)) {
+                String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.ISO_8859_1);
+                if (!text.contains("\nState:\tZ") && ownedBy(text, uid)) {
                     pids.add(Long.parseLong(dir.getFileName().toString()));
                 }
             }
