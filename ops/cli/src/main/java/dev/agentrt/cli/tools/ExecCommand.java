@@ -60,10 +60,17 @@ public final class ExecCommand implements Callable<Integer> {
             if (file == null || args != null) {
                 throw new ParameterException(spec.commandLine(), "python takes --file CODE.py (and no --args)");
             }
+            if (!Files.isRegularFile(file)) {
+                throw new ParameterException(spec.commandLine(), file + " is not a readable file");
+            }
             if (Files.size(file) > MAX_INPUT_BYTES) {
                 throw new ParameterException(spec.commandLine(), file + " is larger than 1 MiB");
             }
-            arguments = Files.readString(file, StandardCharsets.UTF_8);
+            try {
+                arguments = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ParameterException(spec.commandLine(), file + " is not valid UTF-8");
+            }
         } else {
             if (args == null || file != null) {
                 throw new ParameterException(spec.commandLine(), tool + " takes --args JSON (and no --file)");
