@@ -26,7 +26,7 @@ public final class SandboxBench {
         }
 
         public String line() {
-            return String.format(Locale.ROOT, "%-44s n=%-3d median=%5d ms  p95=%5d ms  max=%5d ms   target %s",
+            return String.format(Locale.ROOT, "%-50s n=%-3d median=%5d ms  p95=%5d ms  max=%5d ms   target %s",
                     name, samplesMs.length, percentile(50), percentile(95), percentile(100), target);
         }
     }
