@@ -2,6 +2,7 @@ package dev.agentrt.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentrt.tools.StrictJson.BadArgumentsException;
+import dev.agentrt.tools.builtin.BuiltinTools;
 import dev.agentrt.tools.sandbox.HarvestLimits;
 import dev.agentrt.tools.sandbox.HarvestedFile;
 import dev.agentrt.tools.sandbox.KillReason;
@@ -31,13 +32,24 @@ public final class ToolExecutor {
     private final SandboxRuntime sandbox;
     private final RoutesConfig routes;
     private final Map<String, TrustedFunction> functions;
+    private final BuiltinTools builtins;
 
     public ToolExecutor(SandboxRuntime sandbox, RoutesConfig routes, Map<String, TrustedFunction> functions) {
+        this(sandbox, routes, functions, new BuiltinTools(List.of()));
+    }
+
+    /** {@code builtins}: Java tools (calculator, units, time) that run in-process on validated arguments. */
+    public ToolExecutor(SandboxRuntime sandbox, RoutesConfig routes, Map<String, TrustedFunction> functions,
+                        BuiltinTools builtins) {
         this.sandbox = sandbox;
         this.routes = routes;
         this.functions = Map.copyOf(functions);
-        for (String name : functions.keySet()) {
-            if (name.equals(RoutesConfig.PYTHON) || routes.tools().containsKey(name)) {
+        this.builtins = builtins;
+        var names = new java.util.HashSet<String>(functions.keySet());
+        builtins.all().forEach(b -> names.add(b.recipient()));
+        for (String name : names) {
+            if (name.equals(RoutesConfig.PYTHON) || routes.tools().containsKey(name)
+                || (functions.containsKey(name) && builtins.find(name).isPresent())) {
                 throw new IllegalArgumentException("tool '" + name + "' is defined twice");
             }
         }
@@ -56,6 +68,9 @@ public final class ToolExecutor {
         if (function != null) {
             return trusted(call, function, tier);
         }
+        if (builtins.find(call.recipient()).isPresent()) {
+            return builtin(call, tier);
+        }
         return ToolResult.refused(call, ToolStatus.UNKNOWN_TOOL, "unknown tool '" + printable(call.recipient())
                 + "'; available: " + available(), tier);
     }
@@ -67,6 +82,7 @@ public final class ToolExecutor {
         }
         names.addAll(routes.tools().keySet());
         names.addAll(functions.keySet());
+        builtins.all().forEach(b -> names.add(b.recipient()));
         return String.join(", ", names.stream().sorted().toList());
     }
 
@@ -127,6 +143,21 @@ public final class ToolExecutor {
                     "tool failed: " + e.getMessage(), false, (System.nanoTime() - start) / 1_000_000, -1, -1, tier,
                     List.of());
         }
+    }
+
+    private ToolResult builtin(ToolCall call, String tier) {
+        long start = System.nanoTime();
+        BuiltinTools.Outcome outcome = builtins.call(call.recipient(), call.arguments());
+        long wallMs = (System.nanoTime() - start) / 1_000_000;
+        ToolStatus status = switch (outcome.status()) {
+            case OK -> ToolStatus.OK;
+            case BAD_ARGUMENTS -> ToolStatus.BAD_ARGUMENTS;
+            case ERROR -> ToolStatus.ERROR;
+            case UNKNOWN_TOOL -> ToolStatus.UNKNOWN_TOOL;
+        };
+        boolean ok = status == ToolStatus.OK;
+        return new ToolResult(call.callId(), call.recipient(), status, null, null, ok ? outcome.text() : "",
+                ok ? null : outcome.text(), false, wallMs, -1, -1, tier, List.of());
     }
 
     private ToolResult run(ToolCall call, SandboxSpec spec, String tier) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         VersionCommand.class,
         HarmonyCommand.class,
         OrchestratorCommand.class,
+        ToolsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Agentrt implements Runnable {

@@ -84,7 +84,8 @@ public final class ExecCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (SandboxRuntime runtime = SandboxRuntime.start(sandbox.config())) {
-            ToolExecutor executor = new ToolExecutor(runtime, config, Map.of());
+            ToolExecutor executor = new ToolExecutor(runtime, config, Map.of(),
+                    dev.agentrt.tools.builtin.BuiltinTools.standard(java.time.Clock.systemUTC()));
             ToolResult result = executor.execute(new ToolCall(callId == null ? UUID.randomUUID().toString() : callId,
                     tool, arguments));
             spec.commandLine().getOut().println(result.toPrettyJson());
