@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         HarmonyCommand.class,
         OrchestratorCommand.class,
         ToolsCommand.class,
+        SubmitCommand.class,
+        WatchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Agentrt implements Runnable {

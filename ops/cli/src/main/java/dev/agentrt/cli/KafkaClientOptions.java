@@ -5,7 +5,11 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
+import dev.agentrt.topics.AgentrtTopics;
+import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,6 +29,21 @@ public final class KafkaClientOptions {
 
     public String bootstrap() {
         return bootstrap;
+    }
+
+    /** The agentrt topic names (prefix, partitions) from the file's {@code agentrt.topic.*} keys. */
+    public AgentrtTopics topics() {
+        return AgentrtTopics.fromConfig(properties());
+    }
+
+    /** Kafka client settings: the file's, without agentrt's own keys, plus {@code bootstrap.servers}. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>();
+        properties().forEach((k, v) -> {
+            if (!k.toString().startsWith("agentrt.")) config.put(k.toString(), v);
+        });
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return config;
     }
 
     /** The file's properties, or empty; a missing or unreadable file is an error that names it. */
