@@ -105,7 +105,7 @@ public final class Bf16Matmul {
                 for (; c < vecCols; c += lanes) {
                     a0 = load(w, rowBytes + 2L * c).fma(FloatVector.fromArray(F, x, x0 + c), a0);
                 }
-                float s = XX;
+                float s = Lanes.sum(a0.add(a1));
                 for (; c < cols; c++) {
                     s += Bf16.toFloat(w.get(Bf16.LE, rowBytes + 2L * c)) * x[x0 + c];
                 }
