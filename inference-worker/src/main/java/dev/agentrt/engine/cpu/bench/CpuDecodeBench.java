@@ -6,7 +6,7 @@ import dev.agentrt.kv.KvCache;
 import dev.agentrt.model.Checkpoint;
 import dev.agentrt.model.ModelStats;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ public final class CpuDecodeBench {
     }
 
     public static void main(String[] args) throws IOException {
-        run(parse(args), System.out);
+        run(parse(args), new PrintWriter(System.out, true));
     }
 
     static Options parse(String[] args) {
@@ -69,7 +69,7 @@ public final class CpuDecodeBench {
         return csv.isBlank() ? new int[0] : java.util.Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
-    public static void run(Options o, PrintStream out) throws IOException {
+    public static void run(Options o, PrintWriter out) throws IOException {
         try (Parallel pool = new Parallel(o.threads()); Checkpoint ckpt = Checkpoint.open(o.model())) {
             var weights = ckpt.weights();
             ModelStats stats = ModelStats.of(weights);
@@ -96,6 +96,7 @@ public final class CpuDecodeBench {
                     engine.prefill(cache, prompt, logits);
                     double s = (System.nanoTime() - t0) / 1e9;
                     out.printf("prefill %5d tokens: %8.2f s  %8.2f tok/s%n", n, s, n / s);
+                    out.flush();
                 }
                 if (o.decode() > 0) {
                     KvCache cache = engine.newCache(16 + o.decode());
