@@ -1,18 +1,18 @@
 package dev.agentrt.model.synth;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.function.LongConsumer;
 
 /** A one-line text progress bar for long writes (redrawn at most once per whole percent). */
 public final class ProgressBar implements LongConsumer {
     private static final int WIDTH = 40;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final long total;
     private final String label;
     private final long start = System.nanoTime();
     private int lastPercent = -1;
 
-    public ProgressBar(PrintStream out, String label, long total) {
+    public ProgressBar(PrintWriter out, String label, long total) {
         this.out = out;
         this.label = label;
         this.total = Math.max(1, total);

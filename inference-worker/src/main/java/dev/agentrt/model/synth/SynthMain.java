@@ -19,6 +19,6 @@ public final class SynthMain {
         CheckpointLayout layout = args.length == 3
                 ? CheckpointLayout.valueOf(args[2].toUpperCase(Locale.ROOT)) : CheckpointLayout.ORIGINAL;
         CheckpointSynth synth = new CheckpointSynth(preset);
-        synth.write(Path.of(args[1]), layout, new ProgressBar(System.err, preset.label(), synth.dataBytes()));
+        synth.write(Path.of(args[1]), layout, new ProgressBar(new java.io.PrintWriter(System.err, true), preset.label(), synth.dataBytes()));
     }
 }

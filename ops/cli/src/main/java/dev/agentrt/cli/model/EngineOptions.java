@@ -8,7 +8,7 @@ public final class EngineOptions {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path model;
 
-    @Option(names = "--tokens", required = true, converter = TokenIds.class, paramLabel = "IDS",
+    @Option(names = "--tokens", required = true, split = ",", paramLabel = "IDS",
             description = "Prompt token ids, comma-separated (e.g. 1,2,3).")
     int[] tokens;
 
