@@ -173,6 +173,11 @@ public final class Checkpoint implements AutoCloseable {
         return tensors;
     }
 
+    /** Pre-faults every mapped file (see {@link SafetensorsFile#preload}). */
+    public void preload() {
+        files.forEach(SafetensorsFile::preload);
+    }
+
     public long totalBytes() {
         return files.stream().mapToLong(SafetensorsFile::fileSize).sum();
     }

@@ -35,9 +35,13 @@ public final class SafetensorsFile {
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
     private final long fileSize;
+    private final MemorySegment mapping;
 
-    private SafetensorsFile(Path path, long fileSize, Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+    private SafetensorsFile(Path path, MemorySegment mapping, Map<String, TensorInfo> tensors,
+                            Map<String, String> metadata) {
         this.path = path;
+        this.mapping = mapping;
+        long fileSize = mapping.byteSize();
         this.fileSize = fileSize;
         this.tensors = tensors;
         this.metadata = metadata;
@@ -89,7 +93,7 @@ public final class SafetensorsFile {
             tensors.put(t.name(), t);
         }
         checkNoOverlap(path, tensors.values(), dataStart);
-        return new SafetensorsFile(path, size, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+        return new SafetensorsFile(path, file, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
     }
 
     private static TensorInfo tensor(Path path, String name, JsonNode entry, MemorySegment file, long dataStart,
@@ -163,6 +167,16 @@ public final class SafetensorsFile {
     /** Tensors in header order. */
     public Map<String, TensorInfo> tensors() {
         return tensors;
+    }
+
+    /**
+     * Faults the whole mapping into this process (and the page cache), so that the first tokens do not pay for
+     * disk reads and page faults. Only for segments from {@link #open}.
+     */
+    public void preload() {
+        if (mapping.isMapped()) {
+            mapping.load();
+        }
     }
 
     public Map<String, String> metadata() {

@@ -93,22 +93,23 @@ public final class Mxfp4Matmul implements ExpertKernel {
                             ByteOrder.LITTLE_ENDIAN);
                     ByteVector lo = packed.and((byte) 0x0F).selectFrom(TABLE);
                     ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).selectFrom(TABLE);
-                    float s = Mxfp4.halfScale(scales.get(ValueLayout.JAVA_BYTE, scaleBase + g));
-                    FloatVector wLo = ((FloatVector) lo.convertShape(VectorOperators.B2F, F16, 0)).mul(s);
-                    FloatVector wHi = ((FloatVector) hi.convertShape(VectorOperators.B2F, F16, 0)).mul(s);
+                    FloatVector s = FloatVector.broadcast(F16, Mxfp4.halfScale(scales.get(ValueLayout.JAVA_BYTE, scaleBase + g)));
+                    FloatVector wLo = (FloatVector) lo.convertShape(VectorOperators.B2F, F16, 0);
+                    FloatVector wHi = (FloatVector) hi.convertShape(VectorOperators.B2F, F16, 0);
+                    // Per group: dot the unscaled nibble values, then one FMA with the group scale.
                     int c = x0 + g * Mxfp4.GROUP;
-                    a0 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.fma(FloatVector.fromArray(F16, x, c), a0));
+                    a0 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a0);
                     if (n > 1) {
                         c += xStride;
-                        a1 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.fma(FloatVector.fromArray(F16, x, c), a1));
+                        a1 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a1);
                     }
                     if (n > 2) {
                         c += xStride;
-                        a2 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.fma(FloatVector.fromArray(F16, x, c), a2));
+                        a2 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a2);
                     }
                     if (n > 3) {
                         c += xStride;
-                        a3 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.fma(FloatVector.fromArray(F16, x, c), a3));
+                        a3 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a3);
                     }
                 }
                 int yo = t * yStride + r;

@@ -71,6 +71,9 @@ public final class CpuDecodeBench {
 
     public static void run(Options o, PrintWriter out) throws IOException {
         try (Parallel pool = new Parallel(o.threads()); Checkpoint ckpt = Checkpoint.open(o.model())) {
+            long loadStart = System.nanoTime();
+            ckpt.preload();
+            out.printf("preloaded %.1f GB in %.1f s%n", ckpt.totalBytes() / 1e9, (System.nanoTime() - loadStart) / 1e9);
             var weights = ckpt.weights();
             ModelStats stats = ModelStats.of(weights);
             int vocab = weights.config().vocabSize();
@@ -86,7 +89,7 @@ public final class CpuDecodeBench {
                 // Warm-up: touch every page once (the first pass reads the checkpoint from disk) and JIT the kernels.
                 KvCache warm = engine.newCache(64);
                 engine.prefill(warm, rnd.ints(8, 0, 200000).toArray(), logits);
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < 8; i++) {
                     engine.decode(new KvCache[] {warm}, new int[] {rnd.nextInt(200000)}, new float[][] {logits});
                 }
                 for (int n : o.prefill()) {
