@@ -5,8 +5,6 @@ import dev.agentrt.kv.CpuKvCache;
 import dev.agentrt.kv.KvCache;
 import dev.agentrt.model.GptOssConfig;
 import dev.agentrt.model.ModelWeights;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * The fp32 CPU implementation of gpt-oss (spec §6–§8). A forward step processes up to {@code maxRows} token rows,
@@ -129,10 +127,11 @@ public final class CpuEngine implements Engine {
             throw new IllegalArgumentException("decode needs one cache, token and logits row per sequence, got "
                     + caches.length + " caches, " + tokens.length + " tokens, " + logits.length + " logit rows");
         }
-        Map<KvCache, Boolean> seen = new IdentityHashMap<>();
         for (int i = 0; i < caches.length; i++) {
-            if (seen.put(caches[i], Boolean.TRUE) != null) {
-                throw new IllegalArgumentException("decode got the same KV cache twice (sequence " + i + ")");
+            for (int j = 0; j < i; j++) { // batches are small; no per-step set allocation
+                if (caches[j] == caches[i]) {
+                    throw new IllegalArgumentException("decode got the same KV cache twice (sequence " + i + ")");
+                }
             }
             checkLogits(logits[i]);
             CpuKvCache c = cpu(caches[i]);
