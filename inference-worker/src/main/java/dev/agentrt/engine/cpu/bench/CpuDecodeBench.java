@@ -1,0 +1,156 @@
+package dev.agentrt.engine.cpu.bench;
+
+import dev.agentrt.engine.cpu.CpuEngine;
+import dev.agentrt.engine.cpu.Parallel;
+import dev.agentrt.kv.KvCache;
+import dev.agentrt.model.Checkpoint;
+import dev.agentrt.model.ModelStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * CPU decode benchmark: prefill tok/s, batch-1 decode tok/s, batched decode tok/s, peak RSS, and the measured
+ * streaming-read bandwidth with the resulting bound (bandwidth / bytes read per token), printed as achieved/bound.
+ *
+ * <p>Usage: {@code CpuDecodeBench --model DIR [--prefill 128,1024] [--decode 64] [--batches 4,16]
+ * [--batch-steps 8] [--threads N]}
+ */
+public final class CpuDecodeBench {
+    /** All settings of one run. */
+    public record Options(Path model, int[] prefill, int decode, int[] batches, int batchSteps, int threads) {
+    }
+
+    private CpuDecodeBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        run(parse(args), new PrintWriter(System.out, true));
+    }
+
+    static Options parse(String[] args) {
+        Path model = null;
+        int[] prefill = {128, 1024};
+        int decode = 64;
+        int[] batches = {4, 16};
+        int steps = 8;
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--model" -> model = Path.of(required(args[i], value));
+                case "--prefill" -> prefill = ints(required(args[i], value));
+                case "--decode" -> decode = Integer.parseInt(required(args[i], value));
+                case "--batches" -> batches = ints(required(args[i], value));
+                case "--batch-steps" -> steps = Integer.parseInt(required(args[i], value));
+                case "--threads" -> threads = Integer.parseInt(required(args[i], value));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+            i++;
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("--model DIR is required");
+        }
+        return new Options(model, prefill, decode, batches, steps, threads);
+    }
+
+    private static String required(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+
+    private static int[] ints(String csv) {
+        return csv.isBlank() ? new int[0] : java.util.Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    public static void run(Options o, PrintWriter out) throws IOException {
+        try (Parallel pool = new Parallel(o.threads()); Checkpoint ckpt = Checkpoint.open(o.model())) {
+            long loadStart = System.nanoTime();
+            ckpt.preload();
+            out.printf("preloaded %.1f GB in %.1f s%n", ckpt.totalBytes() / 1e9, (System.nanoTime() - loadStart) / 1e9);
+            var weights = ckpt.weights();
+            ModelStats stats = ModelStats.of(weights);
+            int vocab = weights.config().vocabSize();
+            out.printf("model %s (%s layout), %d layers, %d experts, threads %d%n", o.model(), ckpt.layout().label(),
+                    weights.config().numHiddenLayers(), weights.config().numExperts(), pool.threads());
+            double bandwidth = BandwidthProbe.measure(pool, 1L << 30, 5);
+            long weightBytes = stats.weightBytesPerToken();
+            out.printf("streaming-read bandwidth: %.2f GB/s; weight bytes per token: %.3f GB%n", bandwidth / 1e9,
+                    weightBytes / 1e9);
+            try (CpuEngine engine = new CpuEngine(weights, pool, CpuEngine.DEFAULT_MAX_ROWS)) {
+                SplittableRandom rnd = new SplittableRandom(7);
+                float[] logits = new float[vocab];
+                // Warm-up: touch every page once (the first pass reads the checkpoint from disk) and JIT the kernels.
+                KvCache warm = engine.newCache(64);
+                engine.prefill(warm, rnd.ints(8, 0, 200000).toArray(), logits);
+                for (int i = 0; i < 8; i++) {
+                    engine.decode(new KvCache[] {warm}, new int[] {rnd.nextInt(200000)}, new float[][] {logits});
+                }
+                for (int n : o.prefill()) {
+                    KvCache cache = engine.newCache(n);
+                    int[] prompt = rnd.ints(n, 0, 200000).toArray();
+                    long t0 = System.nanoTime();
+                    engine.prefill(cache, prompt, logits);
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    out.printf("prefill %5d tokens: %8.2f s  %8.2f tok/s%n", n, s, n / s);
+                    out.flush();
+                }
+                if (o.decode() > 0) {
+                    KvCache cache = engine.newCache(16 + o.decode());
+                    engine.prefill(cache, rnd.ints(16, 0, 200000).toArray(), logits);
+                    int token = dev.agentrt.generate.Sampler.argmax(logits, vocab);
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < o.decode(); i++) {
+                        engine.decode(new KvCache[] {cache}, new int[] {token}, new float[][] {logits});
+                        token = dev.agentrt.generate.Sampler.argmax(logits, vocab);
+                    }
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    double tps = o.decode() / s;
+                    long bytes = weightBytes + stats.kvBytesPerToken(16 + o.decode() / 2, 4);
+                    double bound = bandwidth / bytes;
+                    out.printf("decode batch 1, %d tokens: %.2f tok/s; bound %.2f tok/s; achieved/bound %.1f%%%n",
+                            o.decode(), tps, bound, 100 * tps / bound);
+                }
+                for (int b : o.batches()) {
+                    List<KvCache> caches = new ArrayList<>();
+                    float[][] rows = new float[b][vocab];
+                    int[] tokens = new int[b];
+                    for (int s = 0; s < b; s++) {
+                        KvCache c = engine.newCache(8 + o.batchSteps());
+                        engine.prefill(c, rnd.ints(8, 0, 200000).toArray(), rows[s]);
+                        caches.add(c);
+                        tokens[s] = rnd.nextInt(200000);
+                    }
+                    KvCache[] arr = caches.toArray(KvCache[]::new);
+                    long t0 = System.nanoTime();
+                    for (int step = 0; step < o.batchSteps(); step++) {
+                        engine.decode(arr, tokens, rows);
+                        for (int s = 0; s < b; s++) {
+                            tokens[s] = dev.agentrt.generate.Sampler.argmax(rows[s], vocab);
+                        }
+                    }
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    out.printf("decode batch %d, %d steps: %.2f tok/s (%.2f steps/s)%n", b, o.batchSteps(),
+                            b * o.batchSteps() / s, o.batchSteps() / s);
+                }
+            }
+            out.printf("peak RSS: %s%n", peakRss());
+        }
+    }
+
+    /** VmHWM from /proc (Linux); "unknown" elsewhere. */
+    static String peakRss() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return "unknown";
+        }
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmHWM:"))
+                .map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
+    }
+}

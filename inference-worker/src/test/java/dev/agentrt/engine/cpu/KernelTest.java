@@ -1,0 +1,130 @@
+package dev.agentrt.engine.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentrt.model.Bf16;
+import dev.agentrt.model.Bf16Matrix;
+import dev.agentrt.model.ExpertWeights;
+import dev.agentrt.model.GptOssConfig;
+import dev.agentrt.model.Mxfp4;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Vector kernels against straightforward scalar arithmetic, and the small blocks against spec numbers. */
+class KernelTest {
+    @Test
+    void bf16MatmulMatchesScalar() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        int rows = 37;
+        int cols = 2 * 16 * 5 + 7; // vector part plus a scalar tail
+        try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(2)) {
+            MemorySegment seg = arena.allocate((long) rows * cols * 2);
+            for (long i = 0; i < (long) rows * cols; i++) {
+                seg.set(Bf16.LE, 2 * i, Bf16.fromFloat((float) rnd.nextDouble(-1, 1)));
+            }
+            Bf16Matrix w = new Bf16Matrix(rows, cols, seg);
+            for (int tokens : new int[] {1, 3, 4, 6}) {
+                float[] x = new float[tokens * cols];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) rnd.nextDouble(-1, 1);
+                }
+                float[] bias = new float[rows];
+                bias[5] = 0.25f;
+                float[] y = new float[tokens * rows];
+                new Bf16Matmul(pool).matmul(w, bias, x, 0, cols, y, 0, rows, tokens);
+                for (int t = 0; t < tokens; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        double s = bias[r];
+                        for (int c = 0; c < cols; c++) {
+                            s += (double) w.get(r, c) * x[t * cols + c];
+                        }
+                        assertThat((double) y[t * rows + r]).isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void mxfp4VectorAndScalarPathsMatchDequantizedWeights() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        int experts = 2;
+        int rows = 20;
+        int cols = 96;
+        int groups = cols / 32;
+        try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(2)) {
+            MemorySegment blocks = arena.allocate((long) experts * rows * groups * 16);
+            MemorySegment scales = arena.allocate((long) experts * rows * groups);
+            for (long i = 0; i < blocks.byteSize(); i++) {
+                blocks.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt(256));
+            }
+            for (long i = 0; i < scales.byteSize(); i++) {
+                scales.set(ValueLayout.JAVA_BYTE, i, (byte) (118 + rnd.nextInt(12)));
+            }
+            var w = new ExpertWeights.Mxfp4Experts(experts, rows, cols, blocks, scales);
+            int tokens = 5;
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            float[] bias = new float[experts * rows];
+            java.util.Arrays.fill(bias, 0.5f);
+            for (boolean vector : Mxfp4Matmul.VECTOR ? new boolean[] {true, false} : new boolean[] {false}) {
+                Mxfp4Matmul kernel = new Mxfp4Matmul(pool, w, vector);
+                float[] xp = new float[x.length];
+                for (int t = 0; t < tokens; t++) {
+                    kernel.prepareInput(x, t * cols, xp, t * cols);
+                }
+                float[] y = new float[tokens * rows];
+                kernel.matmul(1, bias, rows, xp, cols, y, rows, tokens);
+                float[] row = new float[cols];
+                for (int r = 0; r < rows; r++) {
+                    long rowIndex = rows + r; // expert 1
+                    Mxfp4.dequantizeRow(blocks, rowIndex * groups * 16, scales, rowIndex * groups, cols, row, 0);
+                    for (int t = 0; t < tokens; t++) {
+                        double s = 0.5;
+                        for (int c = 0; c < cols; c++) {
+                            s += (double) row[c] * x[t * cols + c];
+                        }
+                        assertThat((double) y[t * rows + r]).as("vector=%s", vector)
+                                .isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void yarnTablesMatchSpec() {
+        Rope rope = new Rope(GptOssConfig.of(24, 32, 4, 201088, 2880, 2880, 7f, 64, 64, 8, 128, 4096, 150000f, 32f, 1f, 32f));
+        assertThat(rope.invFreq(0)).isEqualTo(1.0f);
+        assertThat(rope.invFreq(1)).isCloseTo(6.890442967e-1f, org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat(rope.invFreq(9)).isCloseTo(3.170569614e-2f, org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat(rope.invFreq(12)).isCloseTo(6.794959307e-3f, org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat(rope.invFreq(17)).isCloseTo(1.293186942e-4f, org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat(rope.invFreq(31)).isCloseTo(3.023511397e-7f, org.assertj.core.data.Percentage.withPercentage(1e-4));
+        assertThat(rope.concentration()).isCloseTo(1.3465736f, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    @Test
+    void routerPicksLowerIndexOnTiesAndRenormalises() {
+        int[] chosen = new int[2];
+        float[] weights = new float[2];
+        Router.select(new float[] {0.5f, 2f, 2f, 1f}, 0, 4, 2, chosen, weights, 0);
+        assertThat(chosen).containsExactly(1, 2);
+        assertThat(weights).containsExactly(0.5f, 0.5f);
+    }
+
+    @Test
+    void swigluClampsAndAddsOne() {
+        float[] a = new float[2];
+        SwiGlu.apply(new float[] {10f, -9f, 1f, 2f}, 0, 2, 7f, a, 0);
+        double sig7 = 1 / (1 + Math.exp(-1.702 * 7));
+        assertThat((double) a[0]).isCloseTo(7 * sig7 * (-7 + 1), org.assertj.core.data.Offset.offset(1e-5));
+        double sig1 = 1 / (1 + Math.exp(-1.702));
+        assertThat((double) a[1]).isCloseTo(sig1 * 3, org.assertj.core.data.Offset.offset(1e-6));
+    }
+}

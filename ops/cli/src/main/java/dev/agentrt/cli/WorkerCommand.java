@@ -1,0 +1,144 @@
+package dev.agentrt.cli;
+
+import dev.agentrt.engine.cpu.CpuEngine;
+import dev.agentrt.harmony.HarmonyEncoding;
+import dev.agentrt.model.Checkpoint;
+import dev.agentrt.topics.AgentrtTopics;
+import dev.agentrt.worker.DecoderSettings;
+import dev.agentrt.worker.PromptBuilder;
+import dev.agentrt.worker.WorkerService;
+import dev.agentrt.worker.WorkerSettings;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code agentrt worker}: serves inference requests from Kafka with a gpt-oss engine until stopped. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = "Run an inference worker: consumes the inference topic, decodes with continuous batching, "
+        + "produces one result per turn (exactly-once with its offset) and streams token deltas. Stops cleanly on Ctrl-C.")
+public final class WorkerCommand implements Callable<Integer> {
+
+    /** Which engine runs the model. */
+    public enum EngineKind { cpu, cuda, auto }
+
+    @Mixin
+    KafkaClientOptions kafka;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
+    Path model;
+
+    @Option(names = "--engine", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}; auto = cpu).")
+    EngineKind engine;
+
+    @Option(names = "--max-batch", defaultValue = "8", paramLabel = "N",
+        description = "Sequences decoded together in one step (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-queued", paramLabel = "N",
+        description = "Requests held beyond the batch before consumption pauses (default: --max-batch).")
+    Integer maxQueued;
+
+    @Option(names = "--max-context", paramLabel = "N",
+        description = "Positions per sequence, prompt and output (default: min(model context, 8192)).")
+    Integer maxContext;
+
+    @Option(names = "--kv-cache-mib", defaultValue = "1024", paramLabel = "MIB",
+        description = "Memory for the KV caches kept between a conversation's turns (default: ${DEFAULT-VALUE}).")
+    long kvCacheMib;
+
+    @Option(names = "--worker-id", paramLabel = "ID",
+        description = "This instance's id, in results and the transactional id (default: host name and a random suffix).")
+    String workerId;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        var err = spec.commandLine().getErr();
+        if (engine == EngineKind.cuda) {
+            err.println("agentrt worker: the CUDA engine is not built yet; use --engine cpu");
+            return 1;
+        }
+        if (kvCacheMib < 0) {
+            err.println("agentrt worker: --kv-cache-mib must be >= 0, got " + kvCacheMib);
+            return 1;
+        }
+        Map<Object, Object> properties = new HashMap<>(kafka.properties());
+        AgentrtTopics topics = AgentrtTopics.fromConfig(properties);
+        Map<String, Object> config = new HashMap<>();
+        properties.forEach((k, v) -> config.put(k.toString(), v));
+        config.put("bootstrap.servers", kafka.bootstrap());
+        String groupId = String.valueOf(config.getOrDefault("group.id", topics.prefix() + "inference-workers"));
+        String id = workerId != null ? workerId : defaultWorkerId();
+        var out = spec.commandLine().getOut();
+        try (Checkpoint checkpoint = Checkpoint.open(model);
+             CpuEngine cpu = new CpuEngine(checkpoint.weights())) {
+            int context = maxContext != null ? maxContext : Math.min(cpu.maxContext(), DecoderSettings.DEFAULT_MAX_CONTEXT);
+            if (context > cpu.maxContext()) {
+                err.println("agentrt worker: --max-context " + context + " exceeds the model's " + cpu.maxContext());
+                return 1;
+            }
+            var settings = new WorkerSettings(id, groupId, new DecoderSettings(maxBatch, context),
+                maxQueued != null ? maxQueued : maxBatch, kvCacheMib << 20);
+            var prompts = new PromptBuilder(HarmonyEncoding.o200kHarmony());
+            try (WorkerService worker = new WorkerService(settings, topics, config, cpu, prompts, Clock.systemUTC())) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stop.countDown();
+                    try {
+                        closed.await(45, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "agentrt-worker-stop"));
+                worker.start();
+                out.println("worker " + id + " running against " + kafka.bootstrap() + " (topics " + topics.prefix()
+                    + "*, group " + groupId + ", engine cpu, batch " + maxBatch + ", context " + context
+                    + "); Ctrl-C stops it");
+                out.flush();
+                while (!stop.await(1, TimeUnit.SECONDS)) {
+                    if (!worker.isRunning()) {
+                        Throwable failure = worker.failure();
+                        err.println("agentrt worker: stopped: " + (failure == null ? "unknown reason" : failure));
+                        return 1;
+                    }
+                }
+            }
+        } finally {
+            closed.countDown();
+        }
+        out.println("worker stopped");
+        out.flush();
+        return 0;
+    }
+
+    /** Lets tests stop a running command. */
+    public void stop() {
+        stop.countDown();
+    }
+
+    private static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "worker";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+}

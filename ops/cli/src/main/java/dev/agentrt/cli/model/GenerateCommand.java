@@ -1,0 +1,90 @@
+package dev.agentrt.cli.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentrt.engine.cpu.CpuEngine;
+import dev.agentrt.engine.cpu.Parallel;
+import dev.agentrt.generate.Generator;
+import dev.agentrt.generate.Sampler;
+import dev.agentrt.generate.SamplingParams;
+import dev.agentrt.generate.StopTokens;
+import dev.agentrt.model.Checkpoint;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code agentrt model generate}: continue a prompt of token ids; prints the generated ids only. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Continue a prompt of token ids. Stops after -n tokens or on <|return|>, <|call|>, <|endoftext|>.")
+public final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = {"-n", "--max-tokens"}, defaultValue = "16", description = "Tokens to generate (default 16).")
+    int maxTokens;
+
+    @Option(names = "--greedy", description = "Argmax decoding (same as --temperature 0).")
+    boolean greedy;
+
+    @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default 1).")
+    float temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "Keep only the k most likely tokens (0 = off).")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling mass (1 = off).")
+    float topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed for sampling.")
+    long seed;
+
+    @Option(names = "--ignore-stop", description = "Do not stop on the Harmony stop tokens.")
+    boolean ignoreStop;
+
+    @Option(names = "--json", description = "Print {\"tokens\":[...]} at the end instead of streaming ids.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxTokens < 1) {
+            throw new ParameterException(spec.commandLine(), "-n must be >= 1, got " + maxTokens);
+        }
+        SamplingParams params;
+        try {
+            params = new SamplingParams(greedy ? 0f : temperature, topK, topP, seed);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        var out = spec.commandLine().getOut();
+        try (Checkpoint ckpt = Checkpoint.open(engine.model); Parallel pool = new Parallel(engine.threadCount());
+             CpuEngine cpu = new CpuEngine(ckpt.weights(), pool, CpuEngine.DEFAULT_MAX_ROWS)) {
+            Generator generator = new Generator(cpu, ignoreStop ? StopTokens.NONE : StopTokens.HARMONY);
+            Sampler sampler = new Sampler(params, ckpt.config().vocabSize());
+            Generator.Result result = generator.generate(engine.tokens, maxTokens, sampler, token -> {
+                if (!json) {
+                    out.println(token);
+                    out.flush();
+                }
+            });
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper();
+                ObjectNode o = mapper.createObjectNode();
+                ArrayNode arr = o.putArray("tokens");
+                for (int t : result.tokens()) {
+                    arr.add(t);
+                }
+                out.println(mapper.writeValueAsString(o));
+                out.flush();
+            }
+        }
+        return 0;
+    }
+}
