@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         VersionCommand.class,
         HarmonyCommand.class,
         OrchestratorCommand.class,
+        WorkerCommand.class,
+        ModelCommand.class,
         ToolsCommand.class,
         SubmitCommand.class,
         WatchCommand.class,
