@@ -29,6 +29,8 @@ public final class ToolExecutor {
     /** Debian's interpreter; a pyenv shim under /root is not reachable inside the sandbox. */
     public static final String PYTHON_BINARY = "/usr/bin/python3";
     public static final int MAX_CODE_BYTES = 256 * 1024;
+    /** Tier reported by trusted functions and builtins: they run in the executor, outside any sandbox. */
+    public static final String IN_PROCESS_TIER = dev.agentrt.tools.sandbox.Tier.D.name();
 
     private final SandboxRuntime sandbox;
     private final RoutesConfig routes;
@@ -91,10 +93,10 @@ public final class ToolExecutor {
         }
         TrustedFunction function = functions.get(call.recipient());
         if (function != null) {
-            return trusted(call, function, tier);
+            return trusted(call, function, IN_PROCESS_TIER);
         }
         if (builtins.find(call.recipient()).isPresent()) {
-            return builtin(call, tier);
+            return builtin(call, IN_PROCESS_TIER);
         }
         return ToolResult.refused(call, ToolStatus.UNKNOWN_TOOL, "unknown tool '" + printable(call.recipient())
                 + "'; available: " + available(), tier);
