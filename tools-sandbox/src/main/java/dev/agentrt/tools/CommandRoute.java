@@ -17,7 +17,7 @@ import java.util.List;
  * @param schema            optional JSON-schema subset the arguments must satisfy
  */
 public record CommandRoute(String type, List<String> command, List<String> readOnlyPaths, LimitsSettings limits,
-                           Integer maxArgumentBytes, JsonNode schema) {
+                           Integer maxArgumentBytes, JsonNode schema) implements ToolRoute {
 
     public static final int MAX_ARGUMENT_BYTES = 256 * 1024;
 
@@ -37,10 +37,7 @@ public record CommandRoute(String type, List<String> command, List<String> readO
             }
         }
         limits = limits == null ? LimitsSettings.none() : limits;
-        maxArgumentBytes = maxArgumentBytes == null ? MAX_ARGUMENT_BYTES : maxArgumentBytes;
-        if (maxArgumentBytes < 2 || maxArgumentBytes > MAX_ARGUMENT_BYTES) {
-            throw new IllegalArgumentException("maxArgumentBytes must be in [2, " + MAX_ARGUMENT_BYTES + "]");
-        }
+        maxArgumentBytes = ToolRoute.checkArgumentCap(maxArgumentBytes);
         if (schema != null) {
             ArgumentSchema.checkSchema(schema);
         }

@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * routes.yaml: the built-in python tool's settings and the command tools.
+ * routes.yaml: the built-in python tool's settings, the http allowlist and the routed tools
+ * ({@code command}, {@code http}, {@code kafka}: see {@link CommandRoute}, {@link HttpRouteSettings},
+ * {@link KafkaRouteSettings}).
  *
  * <pre>
  * python:
@@ -24,15 +26,28 @@ import java.util.Map;
  *     readOnlyPaths: ["/opt/tools"]
  *     limits: { wallMs: 2000 }
  *     schema: { type: object, required: [text], properties: { text: { type: string } }, additionalProperties: false }
+ *   functions.get_weather:
+ *     type: http
+ *     url: http://weather.internal:8080/current
+ * http:
+ *   allowlist: ["weather.internal:8080"]
  * </pre>
  */
-public record RoutesConfig(PythonToolSettings python, Map<String, CommandRoute> tools) {
+public record RoutesConfig(PythonToolSettings python, HttpSettings http, Map<String, ToolRoute> tools) {
 
     public static final String PYTHON = "python";
     private static final long MAX_FILE_BYTES = 1024 * 1024;
 
     public RoutesConfig {
         python = python == null ? PythonToolSettings.defaults() : python;
+        http = http == null ? HttpSettings.none() : http;
+        if (tools != null) {
+            tools.forEach((name, route) -> {
+                if (route == null) {
+                    throw new IllegalArgumentException("tool '" + name + "' has no route (type: command, http or kafka)");
+                }
+            });
+        }
         tools = tools == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(tools));
         if (tools.containsKey(PYTHON)) {
             throw new IllegalArgumentException("'python' is the built-in tool; configure it under 'python:'");
@@ -43,11 +58,29 @@ public record RoutesConfig(PythonToolSettings python, Map<String, CommandRoute> 
             }
         }
         python.limits().resolve(); // fail at load time, not at the first call
-        tools.values().forEach(route -> route.limits().resolve());
+        for (Map.Entry<String, ToolRoute> entry : tools.entrySet()) {
+            switch (entry.getValue()) {
+                case CommandRoute command -> command.limits().resolve();
+                case HttpRouteSettings route -> {
+                    if (!http.allows(route.hostPort())) {
+                        throw new IllegalArgumentException("tool '" + entry.getKey() + "': " + route.hostPort()
+                                + " is not on http.allowlist " + http.allowlist());
+                    }
+                }
+                case KafkaRouteSettings route -> {
+                    // topics checked by the record itself
+                }
+            }
+        }
+    }
+
+    /** The routed tool of that name, or null. */
+    public ToolRoute route(String name) {
+        return tools.get(name);
     }
 
     public static RoutesConfig defaults() {
-        return new RoutesConfig(PythonToolSettings.defaults(), Map.of());
+        return new RoutesConfig(PythonToolSettings.defaults(), HttpSettings.none(), Map.of());
     }
 
     public static RoutesConfig load(Path file) {

@@ -21,18 +21,22 @@ import java.util.Map;
 /**
  * Turns a {@link ToolCall} into a {@link ToolResult}: validation first (no sandbox starts for a
  * malformed call), then the route: the built-in python tool and command tools through the
- * sandbox, trusted functions in-process. The one code path of the service and the CLI.
+ * sandbox, http and kafka tools through their {@link RemoteTool}, trusted functions and builtins
+ * in-process. The one code path of the service and the CLI.
  */
 public final class ToolExecutor {
 
     /** Debian's interpreter; a pyenv shim under /root is not reachable inside the sandbox. */
     public static final String PYTHON_BINARY = "/usr/bin/python3";
     public static final int MAX_CODE_BYTES = 256 * 1024;
+    /** Tier reported by trusted functions and builtins: they run in the executor, outside any sandbox. */
+    public static final String IN_PROCESS_TIER = dev.agentrt.tools.sandbox.Tier.D.name();
 
     private final SandboxRuntime sandbox;
     private final RoutesConfig routes;
     private final Map<String, TrustedFunction> functions;
     private final BuiltinTools builtins;
+    private final Map<String, RemoteTool> remotes;
 
     public ToolExecutor(SandboxRuntime sandbox, RoutesConfig routes, Map<String, TrustedFunction> functions) {
         this(sandbox, routes, functions, new BuiltinTools(List.of()));
@@ -41,10 +45,33 @@ public final class ToolExecutor {
     /** {@code builtins}: Java tools (calculator, units, time) that run in-process on validated arguments. */
     public ToolExecutor(SandboxRuntime sandbox, RoutesConfig routes, Map<String, TrustedFunction> functions,
                         BuiltinTools builtins) {
+        this(sandbox, routes, functions, builtins, Map.of());
+    }
+
+    /**
+     * {@code remotes}: the client of every {@code http} and {@code kafka} route of {@code routes}, by
+     * tool name (the caller owns and closes them).
+     */
+    public ToolExecutor(SandboxRuntime sandbox, RoutesConfig routes, Map<String, TrustedFunction> functions,
+                        BuiltinTools builtins, Map<String, RemoteTool> remotes) {
         this.sandbox = sandbox;
         this.routes = routes;
         this.functions = Map.copyOf(functions);
         this.builtins = builtins;
+        this.remotes = Map.copyOf(remotes);
+        routes.tools().forEach((name, route) -> {
+            boolean remote = !(route instanceof CommandRoute);
+            if (remote != remotes.containsKey(name)) {
+                throw new IllegalArgumentException(remote
+                        ? "tool '" + name + "' is a " + route.getClass().getSimpleName() + " without a client"
+                        : "tool '" + name + "' is a command route and cannot have a remote client");
+            }
+        });
+        remotes.keySet().forEach(name -> {
+            if (!routes.tools().containsKey(name)) {
+                throw new IllegalArgumentException("remote client '" + name + "' has no route in routes.yaml");
+            }
+        });
         var names = new java.util.HashSet<String>(functions.keySet());
         builtins.all().forEach(b -> names.add(b.recipient()));
         for (String name : names) {
@@ -60,16 +87,16 @@ public final class ToolExecutor {
         if (call.recipient().equals(RoutesConfig.PYTHON) && routes.python().enabled()) {
             return python(call, tier);
         }
-        CommandRoute route = routes.tools().get(call.recipient());
+        ToolRoute route = routes.route(call.recipient());
         if (route != null) {
-            return command(call, route, tier);
+            return routed(call, route, tier);
         }
         TrustedFunction function = functions.get(call.recipient());
         if (function != null) {
-            return trusted(call, function, tier);
+            return trusted(call, function, IN_PROCESS_TIER);
         }
         if (builtins.find(call.recipient()).isPresent()) {
-            return builtin(call, tier);
+            return builtin(call, IN_PROCESS_TIER);
         }
         return ToolResult.refused(call, ToolStatus.UNKNOWN_TOOL, "unknown tool '" + printable(call.recipient())
                 + "'; available: " + available(), tier);
@@ -108,7 +135,8 @@ public final class ToolExecutor {
         return run(call, spec, tier);
     }
 
-    private ToolResult command(ToolCall call, CommandRoute route, String tier) {
+    private ToolResult routed(ToolCall call, ToolRoute route, String sandboxTier) {
+        String tier = route instanceof CommandRoute ? sandboxTier : RemoteTool.TIER;
         JsonNode arguments;
         try {
             arguments = StrictJson.parseObject(call.arguments(), route.maxArgumentBytes());
@@ -118,6 +146,14 @@ public final class ToolExecutor {
         } catch (BadArgumentsException e) {
             return ToolResult.refused(call, ToolStatus.BAD_ARGUMENTS, e.getMessage(), tier);
         }
+        return switch (route) {
+            case CommandRoute command -> command(call, command, arguments, tier);
+            case HttpRouteSettings http -> remotes.get(call.recipient()).call(call, arguments);
+            case KafkaRouteSettings kafka -> remotes.get(call.recipient()).call(call, arguments);
+        };
+    }
+
+    private ToolResult command(ToolCall call, CommandRoute route, JsonNode arguments, String tier) {
         SandboxSpec spec = new SandboxSpec(route.command(),
                 StrictJson.write(arguments).getBytes(StandardCharsets.UTF_8), route.limits().resolve(),
                 route.readOnlyPaths().stream().map(Path::of).toList(), Map.of(), null);

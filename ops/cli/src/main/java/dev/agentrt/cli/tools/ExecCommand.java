@@ -1,11 +1,13 @@
 package dev.agentrt.cli.tools;
 
+import dev.agentrt.cli.KafkaClientOptions;
 import dev.agentrt.tools.RoutesConfig;
 import dev.agentrt.tools.ToolCall;
 import dev.agentrt.tools.ToolExecutor;
 import dev.agentrt.tools.ToolResult;
 import dev.agentrt.tools.sandbox.SandboxException;
 import dev.agentrt.tools.sandbox.SandboxRuntime;
+import dev.agentrt.tools.service.RemoteTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code agentrt tools exec (python --file CODE.py | ROUTE --args JSON) [--routes routes.yaml]}:
+ * {@code agentrt tools exec (python --file CODE.py | ROUTE --args JSON) [--routes routes.yaml] [--bootstrap ...]}:
  * one call through the executor's code path and launcher; prints the ToolResult as JSON and exits
  * 0 whenever a result was produced, whatever its status.
  */
@@ -52,6 +54,10 @@ public final class ExecCommand implements Callable<Integer> {
 
     @Mixin
     SandboxOptions sandbox;
+
+    /** Only used when routes.yaml has kafka tools. */
+    @Mixin
+    KafkaClientOptions kafka;
 
     @Override
     public Integer call() throws IOException {
@@ -83,9 +89,10 @@ public final class ExecCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (SandboxRuntime runtime = SandboxRuntime.start(sandbox.config())) {
+        try (SandboxRuntime runtime = SandboxRuntime.start(sandbox.config());
+             RemoteTools remotes = RemoteTools.open(config, KafkaClientConfig.of(kafka, kafka.properties()))) {
             ToolExecutor executor = new ToolExecutor(runtime, config, Map.of(),
-                    dev.agentrt.tools.builtin.BuiltinTools.standard(java.time.Clock.systemUTC()));
+                    dev.agentrt.tools.builtin.BuiltinTools.standard(java.time.Clock.systemUTC()), remotes.byName());
             ToolResult result = executor.execute(new ToolCall(callId == null ? UUID.randomUUID().toString() : callId,
                     tool, arguments));
             spec.commandLine().getOut().println(result.toPrettyJson());

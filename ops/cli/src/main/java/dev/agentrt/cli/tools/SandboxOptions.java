@@ -18,11 +18,19 @@ public final class SandboxOptions {
     @Option(names = "--slots", defaultValue = "2", description = "Concurrency limit. Default: ${DEFAULT-VALUE}.")
     int slots;
 
+    public int slots() {
+        return slots;
+    }
+
+    public String instance() {
+        return instance;
+    }
+
     @Option(names = "--min-tier", defaultValue = "C",
             description = "Minimum isolation tier (A or C); below it code tools answer SANDBOX_UNAVAILABLE. Default: ${DEFAULT-VALUE}.")
     Tier minimumTier;
 
-    SandboxConfig config() {
+    public SandboxConfig config() {
         return SandboxConfig.defaults(instance).withUidBase(uidBase).withSlots(slots).withMinimumTier(minimumTier);
     }
 }
