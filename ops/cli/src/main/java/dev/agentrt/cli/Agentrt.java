@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     versionProvider = BuildInfo.class,
     description = "Kafka streaming agent runtime for gpt-oss models.",
     subcommands = {
+        DemoCommand.class,
+        UpCommand.class,
         BrokerCommand.class,
         VersionCommand.class,
         HarmonyCommand.class,

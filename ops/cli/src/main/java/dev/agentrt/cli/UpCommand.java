@@ -1,0 +1,64 @@
+package dev.agentrt.cli;
+
+import dev.agentrt.cli.demo.DefaultModel;
+import dev.agentrt.cli.demo.LocalStack;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code agentrt up}: the demo's stack, long-running, for {@code agentrt submit} and {@code agentrt watch}. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Run everything in one JVM (embedded Kafka, orchestrator, CPU worker, tool executor) until Ctrl-C. "
+        + "Then: agentrt submit --wait \"question\" and agentrt watch in other terminals.")
+public final class UpCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "DIR",
+        description = "Checkpoint directory (default: the synthetic tiny-full checkpoint, generated on first use).")
+    Path model;
+
+    @Option(names = "--port", defaultValue = "9092", description = "Kafka port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--max-batch", defaultValue = "8") int maxBatch;
+    @Option(names = "--max-context", defaultValue = "8192") int maxContext;
+
+    @Spec CommandSpec spec;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        Path modelDir = model;
+        if (modelDir == null) {
+            out.println(DefaultModel.NOTICE);
+            modelDir = DefaultModel.tinyFull(out);
+        }
+        try (var stack = LocalStack.start(new LocalStack.Options(modelDir, port, maxBatch, maxContext, null), out)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "agentrt-up-stop"));
+            out.println("bootstrap: " + stack.bootstrap());
+            out.println("agentrt is up (sandbox tier " + stack.sandboxTier() + "). Try: ops/bin/agentrt submit --bootstrap "
+                + stack.bootstrap() + " --wait \"What is 2 to the power of 10?\"   Ctrl-C stops.");
+            out.flush();
+            stop.await();
+        } finally {
+            closed.countDown();
+        }
+        out.println("agentrt stopped");
+        out.flush();
+        return 0;
+    }
+}
