@@ -44,13 +44,6 @@ public final class Bf16Matmul {
                 rows(w.data(), w.cols(), r0, r1, bias, biasOff, x, xOff, xStride, y, yOff, yStride, tokens));
     }
 
-    /** Loads 16-bit BF16 values as fp32 lanes: widen to int and shift into the upper half. */
-    static FloatVector load(MemorySegment seg, long byteOffset) {
-        return ((IntVector) ShortVector.fromMemorySegment(S, seg, byteOffset, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.S2I, I, 0))
-                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
     static void rows(MemorySegment w, int cols, int r0, int r1, float[] bias, int biasOff, float[] x, int xOff, int xStride,
                      float[] y, int yOff, int yStride, int tokens) {
         int lanes = F.length();
@@ -70,7 +63,9 @@ public final class Bf16Matmul {
                 FloatVector a3 = FloatVector.zero(F);
                 int c = 0;
                 for (; c < vecCols; c += lanes) {
-                    FloatVector wv = load(w, rowBytes + 2L * c);
+                    // BF16 -> fp32: widen to int, shift into the upper half. Kept inline: a helper method compiled on its
+                    // own returned boxed vectors and fell back to the slow Java implementation of reinterpretAsFloats.
+                    FloatVector wv = ((IntVector) ShortVector.fromMemorySegment(S, w, rowBytes + 2L * c, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                     a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
                     a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
                     a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
@@ -99,11 +94,11 @@ public final class Bf16Matmul {
                 FloatVector a1 = FloatVector.zero(F);
                 int c = 0;
                 for (; c + 2 * lanes <= vecCols; c += 2 * lanes) {
-                    a0 = load(w, rowBytes + 2L * c).fma(FloatVector.fromArray(F, x, x0 + c), a0);
-                    a1 = load(w, rowBytes + 2L * (c + lanes)).fma(FloatVector.fromArray(F, x, x0 + c + lanes), a1);
+                    a0 = ((IntVector) ShortVector.fromMemorySegment(S, w, rowBytes + 2L * c, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, x0 + c), a0);
+                    a1 = ((IntVector) ShortVector.fromMemorySegment(S, w, rowBytes + 2L * (c + lanes), ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, x0 + c + lanes), a1);
                 }
                 for (; c < vecCols; c += lanes) {
-                    a0 = load(w, rowBytes + 2L * c).fma(FloatVector.fromArray(F, x, x0 + c), a0);
+                    a0 = ((IntVector) ShortVector.fromMemorySegment(S, w, rowBytes + 2L * c, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, x0 + c), a0);
                 }
                 float s = Lanes.sum(a0.add(a1));
                 for (; c < cols; c++) {

@@ -77,6 +77,8 @@ public final class CpuDecodeBench {
             var weights = ckpt.weights();
             ModelStats stats = ModelStats.of(weights);
             int vocab = weights.config().vocabSize();
+            // Random prompts from the ordinary text range (ids above 200k are Harmony specials and reserved).
+            int ids = Math.min(vocab, 200_000);
             out.printf("model %s (%s layout), %d layers, %d experts, threads %d%n", o.model(), ckpt.layout().label(),
                     weights.config().numHiddenLayers(), weights.config().numExperts(), pool.threads());
             double bandwidth = BandwidthProbe.measure(pool, 1L << 30, 5);
@@ -88,13 +90,13 @@ public final class CpuDecodeBench {
                 float[] logits = new float[vocab];
                 // Warm-up: touch every page once (the first pass reads the checkpoint from disk) and JIT the kernels.
                 KvCache warm = engine.newCache(64);
-                engine.prefill(warm, rnd.ints(8, 0, 200000).toArray(), logits);
+                engine.prefill(warm, rnd.ints(8, 0, ids).toArray(), logits);
                 for (int i = 0; i < 8; i++) {
-                    engine.decode(new KvCache[] {warm}, new int[] {rnd.nextInt(200000)}, new float[][] {logits});
+                    engine.decode(new KvCache[] {warm}, new int[] {rnd.nextInt(ids)}, new float[][] {logits});
                 }
                 for (int n : o.prefill()) {
                     KvCache cache = engine.newCache(n);
-                    int[] prompt = rnd.ints(n, 0, 200000).toArray();
+                    int[] prompt = rnd.ints(n, 0, ids).toArray();
                     long t0 = System.nanoTime();
                     engine.prefill(cache, prompt, logits);
                     double s = (System.nanoTime() - t0) / 1e9;
@@ -103,7 +105,7 @@ public final class CpuDecodeBench {
                 }
                 if (o.decode() > 0) {
                     KvCache cache = engine.newCache(16 + o.decode());
-                    engine.prefill(cache, rnd.ints(16, 0, 200000).toArray(), logits);
+                    engine.prefill(cache, rnd.ints(16, 0, ids).toArray(), logits);
                     int token = dev.agentrt.generate.Sampler.argmax(logits, vocab);
                     long t0 = System.nanoTime();
                     for (int i = 0; i < o.decode(); i++) {
@@ -123,9 +125,9 @@ public final class CpuDecodeBench {
                     int[] tokens = new int[b];
                     for (int s = 0; s < b; s++) {
                         KvCache c = engine.newCache(8 + o.batchSteps());
-                        engine.prefill(c, rnd.ints(8, 0, 200000).toArray(), rows[s]);
+                        engine.prefill(c, rnd.ints(8, 0, ids).toArray(), rows[s]);
                         caches.add(c);
-                        tokens[s] = rnd.nextInt(200000);
+                        tokens[s] = rnd.nextInt(ids);
                     }
                     KvCache[] arr = caches.toArray(KvCache[]::new);
                     long t0 = System.nanoTime();
