@@ -52,6 +52,14 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"tokens\":[...]} at the end instead of streaming ids.")
     boolean json;
 
+    @Option(names = "--prompt", paramLabel = "TEXT",
+            description = "Instead of --tokens: a user message rendered with Harmony (system message with today's date); "
+                    + "the assistant's messages are parsed and printed as they stream.")
+    String prompt;
+
+    @Option(names = "--effort", defaultValue = "medium", description = "Reasoning effort for --prompt: low, medium, high.")
+    String effort;
+
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 1) {
@@ -64,11 +72,18 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         var out = spec.commandLine().getOut();
+        if (prompt != null) {
+            if (engine.tokens != null) {
+                throw new ParameterException(spec.commandLine(), "use either --prompt or --tokens, not both");
+            }
+            return new PromptGeneration(out, prompt, effort, json).run(engine, maxTokens, params, ignoreStop);
+        }
+        int[] tokens = engine.requireTokens(spec.commandLine());
         try (Checkpoint ckpt = Checkpoint.open(engine.model); Parallel pool = new Parallel(engine.threadCount());
              CpuEngine cpu = new CpuEngine(ckpt.weights(), pool, CpuEngine.DEFAULT_MAX_ROWS)) {
             Generator generator = new Generator(cpu, ignoreStop ? StopTokens.NONE : StopTokens.HARMONY);
             Sampler sampler = new Sampler(params, ckpt.config().vocabSize());
-            Generator.Result result = generator.generate(engine.tokens, maxTokens, sampler, token -> {
+            Generator.Result result = generator.generate(tokens, maxTokens, sampler, token -> {
                 if (!json) {
                     out.println(token);
                     out.flush();

@@ -36,7 +36,8 @@ public final class LogitsCommand implements Callable<Integer> {
         try (Checkpoint ckpt = Checkpoint.open(engine.model); Parallel pool = new Parallel(engine.threadCount());
              CpuEngine cpu = new CpuEngine(ckpt.weights(), pool, CpuEngine.DEFAULT_MAX_ROWS)) {
             float[] logits = new float[ckpt.config().vocabSize()];
-            cpu.prefill(cpu.newCache(engine.tokens.length), engine.tokens, logits);
+            int[] prompt = engine.requireTokens(spec.commandLine());
+            cpu.prefill(cpu.newCache(prompt.length), prompt, logits);
             var out = spec.commandLine().getOut();
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();

@@ -69,6 +69,19 @@ class ModelCommandTest {
     }
 
     @Test
+    void promptIsRenderedWithHarmonyAndTheOutputParsed() {
+        Path full = tmp.resolve("tiny-full");
+        assertThat(run("synth", "--preset", "tiny-full", "--out", full.toString()).exit).isZero();
+        Result r = run("generate", "--model", full.toString(), "--prompt", "What is 2+2?", "--greedy", "-n", "2");
+        assertThat(r.exit).as(r.err).isZero();
+        // 74 prompt tokens: system message (identity, cutoff, today's date, effort, channels) + the user message.
+        assertThat(r.out).contains("prompt: 74 tokens").contains("(2 tokens, stopped by the -n limit");
+        assertThat(run("generate", "--model", full.toString(), "--prompt", "x", "--tokens", "1").err)
+            .contains("either --prompt or --tokens");
+        assertThat(run("generate", "--model", full.toString()).err).contains("--tokens is required");
+    }
+
+    @Test
     void badInputGivesAnErrorNotAStackTrace() {
         Result r = run("generate", "--model", model.toString(), "--tokens", "1,x", "--greedy");
         assertThat(r.exit).isNotZero();
