@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CpuEngineLoopIT {
 
-    private static final int LIMIT = 8;
+    private static final int LIMIT = 6;
 
     @TempDir static Path dir;
     private static LocalStack stack;
