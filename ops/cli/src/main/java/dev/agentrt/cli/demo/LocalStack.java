@@ -1,6 +1,7 @@
 package dev.agentrt.cli.demo;
 
 import dev.agentrt.broker.EmbeddedKafkaBroker;
+import dev.agentrt.engine.Engine;
 import dev.agentrt.engine.cpu.CpuEngine;
 import dev.agentrt.harmony.HarmonyEncoding;
 import dev.agentrt.model.Checkpoint;
@@ -9,6 +10,7 @@ import dev.agentrt.orchestrator.OrchestratorConfig;
 import dev.agentrt.orchestrator.OrchestratorSettings;
 import dev.agentrt.tools.RoutesConfig;
 import dev.agentrt.tools.ToolExecutor;
+import dev.agentrt.tools.TrustedFunction;
 import dev.agentrt.tools.builtin.BuiltinTools;
 import dev.agentrt.tools.sandbox.SandboxConfig;
 import dev.agentrt.tools.sandbox.SandboxRuntime;
@@ -27,19 +29,76 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Everything in one JVM, as {@code agentrt demo} and {@code agentrt up} run it: an embedded broker, the
  * orchestrator, one CPU inference worker and the tool executor (builtin tools and the sandboxed python
- * tool). Closing it stops them in reverse order.
+ * tool). Closing it stops them in reverse order. Tests choose the engine, trusted functions and the topic prefix
+ * through {@link Options}.
  */
 public final class LocalStack implements AutoCloseable {
 
-    /** What to start. */
-    public record Options(Path model, int port, int maxBatch, int maxContext, Path dataDir) {}
+    /**
+     * Opens the worker's engine for a model directory. {@code closeLater} takes what must stay open while the
+     * engine runs (a checkpoint, say): the stack closes it after the engine.
+     */
+    @FunctionalInterface
+    public interface EngineFactory {
+        Engine open(Path model, Consumer<AutoCloseable> closeLater) throws Exception;
+
+        /** The CPU engine on a checkpoint directory: what {@code demo} and {@code up} run. */
+        EngineFactory CPU = (model, closeLater) -> {
+            var checkpoint = Checkpoint.open(model);
+            closeLater.accept(checkpoint);
+            return new CpuEngine(checkpoint.weights());
+        };
+    }
+
+    /**
+     * The tool executor: trusted functions by recipient (e.g. {@code functions.lookup}, next to the builtin tools
+     * and the sandboxed python tool) and its service settings.
+     */
+    public record Tools(Map<String, TrustedFunction> trustedFunctions, ExecutorServiceSettings settings) {
+        public static Tools defaults() {
+            return new Tools(Map.of(), ExecutorServiceSettings.defaults("local-tools", 2));
+        }
+    }
+
+    /**
+     * What to start.
+     *
+     * @param model       checkpoint directory handed to {@code engine}
+     * @param port        Kafka port; 0 picks a free one
+     * @param dataDir     orchestrator state; null for a new temporary folder
+     * @param engine      opens the worker's engine
+     * @param tools       the tool executor's trusted functions and settings
+     * @param topicPrefix prefix of every topic (and of the consumer groups)
+     */
+    public record Options(Path model, int port, int maxBatch, int maxContext, Path dataDir, EngineFactory engine,
+                          Tools tools, String topicPrefix) {
+        /** The CPU engine, the builtin tools and the default topics: {@code demo} and {@code up}. */
+        public Options(Path model, int port, int maxBatch, int maxContext, Path dataDir) {
+            this(model, port, maxBatch, maxContext, dataDir, EngineFactory.CPU, Tools.defaults(),
+                AgentrtTopics.DEFAULT_PREFIX);
+        }
+
+        public Options withEngine(EngineFactory value) {
+            return new Options(model, port, maxBatch, maxContext, dataDir, value, tools, topicPrefix);
+        }
+
+        public Options withTools(Tools value) {
+            return new Options(model, port, maxBatch, maxContext, dataDir, engine, value, topicPrefix);
+        }
+
+        public Options withTopicPrefix(String value) {
+            return new Options(model, port, maxBatch, maxContext, dataDir, engine, tools, value);
+        }
+    }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
-    private final AgentrtTopics topics = AgentrtTopics.of(AgentrtTopics.DEFAULT_PREFIX, 2);
+    private AgentrtTopics topics = AgentrtTopics.of(AgentrtTopics.DEFAULT_PREFIX, 2);
     private EmbeddedKafkaBroker broker;
     private String sandboxTier = "none";
 
@@ -57,6 +116,7 @@ public final class LocalStack implements AutoCloseable {
     private void startAll(Options o, PrintWriter log) throws Exception {
         Clock clock = Clock.systemUTC();
         Path work = o.dataDir() != null ? o.dataDir() : Files.createTempDirectory("agentrt-local-");
+        topics = AgentrtTopics.of(o.topicPrefix(), 2);
 
         step(log, "starting the Kafka broker");
         broker = EmbeddedKafkaBroker.builder().port(o.port()).build();
@@ -67,16 +127,16 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Object> client = Map.of("bootstrap.servers", bootstrap);
 
         step(log, "starting the orchestrator (Kafka Streams, exactly-once)");
-        var streamsProps = OrchestratorConfig.streamsProperties(bootstrap, work.resolve("orchestrator"), Map.of());
+        var streamsProps = OrchestratorConfig.streamsProperties(bootstrap, work.resolve("orchestrator"),
+            o.topicPrefix().equals(AgentrtTopics.DEFAULT_PREFIX) ? Map.of()
+                : Map.of(StreamsConfig.APPLICATION_ID_CONFIG, o.topicPrefix() + OrchestratorConfig.DEFAULT_APPLICATION_ID));
         var orchestrator = new Orchestrator(topics, OrchestratorSettings.DEFAULTS, streamsProps, clock).start();
         started.push(orchestrator);
 
-        step(log, "loading the model from " + o.model());
-        var checkpoint = Checkpoint.open(o.model());
-        started.push(checkpoint);
-        var engine = new CpuEngine(checkpoint.weights());
+        step(log, "loading the model" + (o.model() != null ? " from " + o.model() : ""));
+        Engine engine = o.engine().open(o.model(), started::push);
         started.push(engine);
-        int context = Math.min(engine.maxContext(), o.maxContext());
+        int context = engine instanceof CpuEngine cpu ? Math.min(cpu.maxContext(), o.maxContext()) : o.maxContext();
         var workerSettings = new WorkerSettings("local-worker", topics.prefix() + "inference-workers",
             new DecoderSettings(o.maxBatch(), context), o.maxBatch(), 256L << 20);
         var worker = new WorkerService(workerSettings, topics, client, engine,
@@ -88,9 +148,9 @@ public final class LocalStack implements AutoCloseable {
         var sandbox = SandboxRuntime.start(SandboxConfig.defaults("local-" + ProcessHandle.current().pid()));
         started.push(sandbox);
         sandboxTier = sandbox.tier().name();
-        var executor = new ToolExecutor(sandbox, RoutesConfig.defaults(), Map.of(), BuiltinTools.standard(clock));
-        var tools = new ToolExecutorService(executor, topics, ExecutorServiceSettings.defaults("local-tools", 2),
-            client, clock).start();
+        var executor = new ToolExecutor(sandbox, RoutesConfig.defaults(), o.tools().trustedFunctions(),
+            BuiltinTools.standard(clock));
+        var tools = new ToolExecutorService(executor, topics, o.tools().settings(), client, clock).start();
         started.push(tools);
 
         if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
