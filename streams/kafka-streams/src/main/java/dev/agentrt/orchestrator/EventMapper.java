@@ -60,12 +60,14 @@ final class EventMapper {
                 if (error == null) error = "the conversation no longer fits the model's context window";
                 yield StopReason.ERROR;
             }
-            case DEADLINE, CANCELLED, ERROR, UNKNOWN -> {
+            // The worker stops a turn at the conversation's deadline: that is the deadline, not a worker failure.
+            case DEADLINE -> StopReason.DEADLINE;
+            case CANCELLED, ERROR, UNKNOWN -> {
                 if (error == null) error = "the worker stopped the turn: " + r.getStopReason();
                 yield StopReason.ERROR;
             }
         };
-        if (error != null) stop = StopReason.ERROR;
+        if (error != null && stop != StopReason.DEADLINE) stop = StopReason.ERROR;
         return new Event.InferenceCompleted(r.getConversationId(), r.getTurn(), messages, stop,
             SnapshotMapper.usageFromAvro(r.getUsage()), error, now);
     }

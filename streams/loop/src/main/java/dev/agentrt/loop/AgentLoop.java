@@ -63,6 +63,9 @@ public final class AgentLoop {
         var next = new Transition(state);
         next.addUsage(r.usage());
         next.append(r.turn(), r.messages());
+        if (r.stopReason() == StopReason.DEADLINE) {
+            return next.finish(ConversationStatus.DEADLINE, null, deadlineText(state));
+        }
         if (r.stopReason() == StopReason.ERROR || r.error() != null) {
             return next.finish(ConversationStatus.WORKER_ERROR, null,
                 "turn " + r.turn() + " failed: " + (r.error() == null ? "worker reported an error" : r.error()));

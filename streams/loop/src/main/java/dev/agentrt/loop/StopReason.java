@@ -8,6 +8,8 @@ public enum StopReason {
     CALL,
     /** The turn hit its output-token limit. */
     LENGTH,
+    /** The worker stopped the turn because the conversation's deadline passed. */
+    DEADLINE,
     /** The worker failed; see the error text. */
     ERROR
 }

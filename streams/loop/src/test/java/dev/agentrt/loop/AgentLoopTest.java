@@ -175,6 +175,15 @@ class AgentLoopTest {
         }
 
         @Test
+        void workerStoppingATurnAtTheDeadlineEndsWithDeadlineNotAWorkerError() {
+            var stopped = new Event.InferenceCompleted(ID, 1, List.of(), StopReason.DEADLINE, new Usage(10, 0, 3),
+                "turn stopped: deadline", T0.plusSeconds(601));
+            var resp = new Driver().feed(start(), stopped).response();
+            assertThat(resp.status()).isEqualTo(ConversationStatus.DEADLINE);
+            assertThat(resp.usage().completionTokens()).isEqualTo(3);
+        }
+
+        @Test
         void deadlineAlreadyPassedAtStart() {
             var s = new Event.Start(ID, List.of(LoopMessage.user("hi")), Set.of(), limits(), T0.plusSeconds(700));
             assertThat(new Driver().feed(s).response().status()).isEqualTo(ConversationStatus.DEADLINE);
