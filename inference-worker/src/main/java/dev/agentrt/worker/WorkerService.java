@@ -39,6 +39,7 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -134,6 +135,7 @@ public final class WorkerService implements AutoCloseable {
         @Override
         public void finished(InferenceResult result) {
             WorkerService.this.finished.add(new Finished(tp, offset, epoch, result));
+            wakePollThread();
         }
     }
 
@@ -214,12 +216,38 @@ public final class WorkerService implements AutoCloseable {
 
     // ------------------------------------------------------------------ poll thread
 
+    /** {@code committed()} also throws on a pending wakeup from a finished turn: then it is simply asked again. */
+    private Map<TopicPartition, OffsetAndMetadata> committedOffsets(java.util.Set<TopicPartition> partitions) {
+        while (true) {
+            try {
+                return consumer.committed(partitions);
+            } catch (WakeupException woken) {
+                if (!running) throw woken;
+            }
+        }
+    }
+
+    /** A finished turn should not wait out the poll timeout before its result is committed. */
+    private void wakePollThread() {
+        try {
+            consumer.wakeup();
+        } catch (RuntimeException closing) {
+            // the consumer is closing; the shutdown path commits what is finished
+        }
+    }
+
     private void pollLoop() {
         try {
             results.initTransactions();
             consumer.subscribe(List.of(topics.inference()), new Rebalance());
             while (running && failure.get() == null) {
-                var records = consumer.poll(POLL_TIMEOUT);
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(POLL_TIMEOUT);
+                } catch (WakeupException woken) {
+                    if (!running) throw woken;
+                    records = ConsumerRecords.empty(); // a turn finished: commit its result now, not after the poll
+                }
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     accept(record);
                 }
@@ -334,7 +362,7 @@ public final class WorkerService implements AutoCloseable {
         dropInFlight(assigned);
         pendingResults.clear();
         pendingDeadLetters.clear();
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(assigned);
         for (TopicPartition tp : assigned) {
             OffsetAndMetadata at = committed.get(tp);
             if (at != null) {

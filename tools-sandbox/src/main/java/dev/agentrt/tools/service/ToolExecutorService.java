@@ -30,6 +30,8 @@ import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -206,7 +208,7 @@ public final class ToolExecutorService implements AutoCloseable {
     }
 
     private void step() {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
+        for (ConsumerRecord<byte[], byte[]> record : poll()) {
             accept(record);
         }
         collectCompletions();
@@ -214,12 +216,32 @@ public final class ToolExecutorService implements AutoCloseable {
         applyBackpressure();
     }
 
+    /** {@code committed()} also throws on a pending wakeup from a finished call: then it is simply asked again. */
+    private Map<TopicPartition, OffsetAndMetadata> committedOffsets(java.util.Set<TopicPartition> partitions) {
+        while (true) {
+            try {
+                return consumer.committed(partitions);
+            } catch (WakeupException woken) {
+                // ask again
+            }
+        }
+    }
+
+    /** A finished call wakes the poll (see {@link #execute}) so its result is committed at once. */
+    private ConsumerRecords<byte[], byte[]> poll() {
+        try {
+            return consumer.poll(settings.pollTimeout());
+        } catch (WakeupException woken) {
+            return ConsumerRecords.empty();
+        }
+    }
+
     /** On close: no new records; running calls get up to the grace period, their results are committed. */
     private void drainRunning() {
         long end = System.nanoTime() + settings.closeGrace().toNanos();
         consumer.pause(consumer.assignment());
         while (!running.isEmpty() && System.nanoTime() < end) {
-            consumer.poll(settings.pollTimeout()); // keeps the group membership; all partitions are paused
+            poll(); // keeps the group membership; all partitions are paused
             collectCompletions();
             commit();
         }
@@ -260,7 +282,14 @@ public final class ToolExecutorService implements AutoCloseable {
         Running run = new Running();
         run.waiting.add(tracked);
         running.put(call.getCallId(), run);
-        workers.execute(() -> completions.add(new Completion(call.getCallId(), execute(call))));
+        workers.execute(() -> {
+            completions.add(new Completion(call.getCallId(), execute(call)));
+            try {
+                consumer.wakeup();
+            } catch (RuntimeException closing) {
+                // the consumer is closing; drainRunning() commits what finished
+            }
+        });
     }
 
     private ToolCall decode(ConsumerRecord<byte[], byte[]> record) {
@@ -366,7 +395,7 @@ public final class ToolExecutorService implements AutoCloseable {
      */
     private void rewind() {
         Set<TopicPartition> assignment = consumer.assignment();
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assignment);
+        Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(assignment);
         for (TopicPartition partition : assignment) {
             OffsetAndMetadata offset = committed.get(partition);
             if (offset == null) {
