@@ -87,8 +87,11 @@ public final class DemoCommand implements Callable<Integer> {
                     spec.commandLine().getErr().println("agentrt demo: no response within " + timeout.plusSeconds(30));
                     return 1;
                 }
-                out.printf(Locale.ROOT, "conversation took %.1f s end to end; status %s%n",
-                    (System.nanoTime() - started) / 1e9, response.getStatus());
+                long endToEndMs = (System.nanoTime() - started) / 1_000_000;
+                out.printf(Locale.ROOT, "conversation took %.1f s end to end; status %s%n", endToEndMs / 1e3,
+                    response.getStatus());
+                out.println(dev.agentrt.cli.demo.TimeSplit.measure(client, stack.topics(), request.getConversationId(),
+                    endToEndMs).describe());
                 if (response.getStatus() != ConversationStatus.COMPLETED && model == null) {
                     out.println("(expected with the untrained default model: it cannot write a valid answer)");
                 }

@@ -98,6 +98,20 @@ class AgentrtLauncherIT {
     }
 
     @Test
+    void demoRunsTheWholeLoopAndEndsWithAnExplicitStatus() throws Exception {
+        ProcessBuilder pb = launcher("demo", "--max-output-tokens", "4");
+        pb.environment().put("AGENTRT_CACHE", tmp.resolve("models").toString());
+        Process p = pb.redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("demo finished").isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("UNTRAINED").contains("sandbox tier").contains("[turn 0] user")
+            .contains("ended: TURN_TOKEN_LIMIT").contains("completion 4").contains("time split:");
+        assertThat(tmp.resolve("models/tiny-full/config.json")).isRegularFile();
+    }
+
+    @Test
     void brokerStartsPrintsItsBootstrapAndStopsOnSigterm() throws Exception {
         Process p = launcher("broker", "--port", "0", "--ephemeral", "--partitions", "1").redirectErrorStream(false).start();
         try (var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
