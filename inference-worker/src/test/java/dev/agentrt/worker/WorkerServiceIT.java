@@ -1,5 +1,6 @@
 package dev.agentrt.worker;
 
+import dev.agentrt.testkit.CommittedReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentrt.avro.DeadLetter;
@@ -232,61 +233,13 @@ class WorkerServiceIT {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         }
 
-        <T extends SpecificRecord> Reader<T> reader(String topic, Class<T> type) {
-            return new Reader<>(bootstrap, topic, type);
+        <T extends SpecificRecord> CommittedReader<T> reader(String topic, Class<T> type) {
+            return CommittedReader.of(bootstrap, topic, type);
         }
 
         @Override
         public void close() {
             producer.close();
-        }
-    }
-
-    static final class Reader<T extends SpecificRecord> implements AutoCloseable {
-        private final KafkaConsumer<String, T> consumer;
-
-        Reader(String bootstrap, String topic, Class<T> type) {
-            consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), AgentrtSerdes.of(type).deserializer());
-            consumer.subscribe(List.of(topic));
-        }
-
-        List<T> next(int n, Duration timeout) {
-            var out = new ArrayList<T>();
-            long end = System.nanoTime() + timeout.toNanos();
-            while (out.size() < n && System.nanoTime() < end) {
-                for (var r : consumer.poll(Duration.ofMillis(100))) {
-                    out.add(r.value());
-                }
-            }
-            if (out.size() < n) {
-                throw new AssertionError("expected " + n + " records, got " + out.size() + ": " + out);
-            }
-            return out;
-        }
-
-        T next(Duration timeout) {
-            return next(1, timeout).getFirst();
-        }
-
-        List<T> drain(Duration window) {
-            var out = new ArrayList<T>();
-            long end = System.nanoTime() + window.toNanos();
-            while (System.nanoTime() < end) {
-                for (var r : consumer.poll(Duration.ofMillis(100))) {
-                    out.add(r.value());
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
         }
     }
 }

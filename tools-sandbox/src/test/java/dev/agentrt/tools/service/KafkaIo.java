@@ -1,5 +1,6 @@
 package dev.agentrt.tools.service;
 
+import dev.agentrt.testkit.CommittedReader;
 import dev.agentrt.avro.ToolCall;
 import dev.agentrt.broker.TopicCreator;
 import dev.agentrt.serde.AgentrtSerdes;
@@ -82,60 +83,13 @@ final class KafkaIo implements AutoCloseable {
                 .mapToLong(e -> e.getValue().offset()).sum();
     }
 
-    <T extends SpecificRecord> Reader<T> reader(String topic, Class<T> type) {
-        return new Reader<>(bootstrap, topic, type);
+    <T extends SpecificRecord> CommittedReader<T> reader(String topic, Class<T> type) {
+        return CommittedReader.of(bootstrap, topic, type);
     }
 
     @Override
     public void close() {
         producer.close();
         admin.close();
-    }
-
-    /** A read_committed reader from the start of a topic: what the orchestrator sees. */
-    static final class Reader<T extends SpecificRecord> implements AutoCloseable {
-        private final KafkaConsumer<String, T> consumer;
-
-        Reader(String bootstrap, String topic, Class<T> type) {
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new StringDeserializer(), AgentrtSerdes.of(type).deserializer());
-            consumer.subscribe(List.of(topic));
-        }
-
-        /** Exactly {@code n} records, or fails after the timeout. */
-        List<T> next(int n, Duration timeout) {
-            var out = new ArrayList<T>();
-            long end = System.nanoTime() + timeout.toNanos();
-            while (out.size() < n && System.nanoTime() < end) {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> out.add(r.value()));
-            }
-            if (out.size() < n) {
-                throw new AssertionError("expected " + n + " records, got " + out.size() + ": " + out);
-            }
-            return out;
-        }
-
-        T next(Duration timeout) {
-            return next(1, timeout).getFirst();
-        }
-
-        /** Whatever arrives within {@code window}: to prove that nothing more comes. */
-        List<T> drain(Duration window) {
-            var out = new ArrayList<T>();
-            long end = System.nanoTime() + window.toNanos();
-            while (System.nanoTime() < end) {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> out.add(r.value()));
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
     }
 }
