@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,8 +32,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final GracefulStop stop = new GracefulStop("orchestrator", Duration.ofSeconds(40));
 
     @Override
     public Integer call() throws Exception {
@@ -47,14 +45,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         try (var orchestrator = new Orchestrator(topics, settings, props, Clock.systemUTC()).start()) {
             // Ctrl-C: let the main thread close Kafka Streams (commit, flush) before the JVM exits.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    closed.await(40, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "agentrt-orchestrator-stop"));
+            stop.arm();
             if (!orchestrator.awaitRunning(Duration.ofSeconds(60))) {
                 spec.commandLine().getErr().println("agentrt orchestrator: not running after 60 s (state "
                     + orchestrator.state() + "); is Kafka reachable at " + kafka.bootstrap() + "?");
@@ -62,9 +53,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
             }
             out.println("orchestrator running against " + kafka.bootstrap() + " (topics " + topics.prefix() + "*); Ctrl-C stops it");
             out.flush();
-            stop.await();
+            stop.awaitStopRequest();
         } finally {
-            closed.countDown();
+            stop.closed();
         }
         out.println("orchestrator stopped");
         out.flush();
@@ -73,6 +64,6 @@ public final class OrchestratorCommand implements Callable<Integer> {
 
     /** Lets tests stop a running command. */
     public void stop() {
-        stop.countDown();
+        stop.requestStop();
     }
 }

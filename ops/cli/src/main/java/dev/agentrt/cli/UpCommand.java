@@ -4,7 +4,6 @@ import dev.agentrt.cli.demo.DefaultModel;
 import dev.agentrt.cli.demo.LocalStack;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,8 +28,7 @@ public final class UpCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final GracefulStop stop = new GracefulStop("up", java.time.Duration.ofSeconds(60));
 
     @Override
     public Integer call() throws Exception {
@@ -41,21 +39,14 @@ public final class UpCommand implements Callable<Integer> {
             modelDir = DefaultModel.tinyFull(out);
         }
         try (var stack = LocalStack.start(new LocalStack.Options(modelDir, port, maxBatch, maxContext, null), out)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    closed.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "agentrt-up-stop"));
+            stop.arm();
             out.println("bootstrap: " + stack.bootstrap());
             out.println("agentrt is up (sandbox tier " + stack.sandboxTier() + "). Try: ops/bin/agentrt submit --bootstrap "
                 + stack.bootstrap() + " --wait \"What is 2 to the power of 10?\"   Ctrl-C stops.");
             out.flush();
-            stop.await();
+            stop.awaitStopRequest();
         } finally {
-            closed.countDown();
+            stop.closed();
         }
         out.println("agentrt stopped");
         out.flush();

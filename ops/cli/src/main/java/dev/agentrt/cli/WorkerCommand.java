@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,8 +63,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final GracefulStop stop = new GracefulStop("worker", java.time.Duration.ofSeconds(45));
 
     @Override
     public Integer call() throws Exception {
@@ -97,20 +95,13 @@ public final class WorkerCommand implements Callable<Integer> {
                 maxQueued != null ? maxQueued : maxBatch, kvCacheMib << 20);
             var prompts = new PromptBuilder(HarmonyEncoding.o200kHarmony());
             try (WorkerService worker = new WorkerService(settings, topics, config, cpu, prompts, Clock.systemUTC())) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stop.countDown();
-                    try {
-                        closed.await(45, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "agentrt-worker-stop"));
+                stop.arm();
                 worker.start();
                 out.println("worker " + id + " running against " + kafka.bootstrap() + " (topics " + topics.prefix()
                     + "*, group " + groupId + ", engine cpu, batch " + maxBatch + ", context " + context
                     + "); Ctrl-C stops it");
                 out.flush();
-                while (!stop.await(1, TimeUnit.SECONDS)) {
+                while (!stop.awaitStopRequest(1, TimeUnit.SECONDS)) {
                     if (!worker.isRunning()) {
                         Throwable failure = worker.failure();
                         err.println("agentrt worker: stopped: " + (failure == null ? "unknown reason" : failure));
@@ -119,7 +110,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            closed.countDown();
+            stop.closed();
         }
         out.println("worker stopped");
         out.flush();
@@ -128,7 +119,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
     /** Lets tests stop a running command. */
     public void stop() {
-        stop.countDown();
+        stop.requestStop();
     }
 
     private static String defaultWorkerId() {
