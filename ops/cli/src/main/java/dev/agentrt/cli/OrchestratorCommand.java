@@ -7,7 +7,6 @@ import dev.agentrt.topics.AgentrtTopics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,10 +35,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<Object, Object> config = new HashMap<>(kafka.properties());
-        AgentrtTopics topics = AgentrtTopics.fromConfig(config);
-        OrchestratorSettings settings = OrchestratorSettings.fromConfig(config);
-        config.keySet().removeIf(k -> k.toString().startsWith("agentrt."));
+        AgentrtTopics topics = kafka.topics();
+        OrchestratorSettings settings = OrchestratorSettings.fromConfig(kafka.properties());
+        Map<String, Object> config = kafka.clientConfig();
         Path dir = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".agentrt", "orchestrator");
         var props = OrchestratorConfig.streamsProperties(kafka.bootstrap(), dir, config);
         var out = spec.commandLine().getOut();

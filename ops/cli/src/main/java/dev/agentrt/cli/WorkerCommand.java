@@ -11,7 +11,6 @@ import dev.agentrt.worker.WorkerSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -76,11 +75,8 @@ public final class WorkerCommand implements Callable<Integer> {
             err.println("agentrt worker: --kv-cache-mib must be >= 0, got " + kvCacheMib);
             return 1;
         }
-        Map<Object, Object> properties = new HashMap<>(kafka.properties());
-        AgentrtTopics topics = AgentrtTopics.fromConfig(properties);
-        Map<String, Object> config = new HashMap<>();
-        properties.forEach((k, v) -> config.put(k.toString(), v));
-        config.put("bootstrap.servers", kafka.bootstrap());
+        AgentrtTopics topics = kafka.topics();
+        Map<String, Object> config = kafka.clientConfig();
         String groupId = String.valueOf(config.getOrDefault("group.id", topics.prefix() + "inference-workers"));
         String id = workerId != null ? workerId : defaultWorkerId();
         var out = spec.commandLine().getOut();

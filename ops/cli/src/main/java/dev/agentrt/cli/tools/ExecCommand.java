@@ -90,7 +90,7 @@ public final class ExecCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (SandboxRuntime runtime = SandboxRuntime.start(sandbox.config());
-             RemoteTools remotes = RemoteTools.open(config, KafkaClientConfig.of(kafka, kafka.properties()))) {
+             RemoteTools remotes = RemoteTools.open(config, kafka.clientConfig())) {
             ToolExecutor executor = new ToolExecutor(runtime, config, Map.of(),
                     dev.agentrt.tools.builtin.BuiltinTools.standard(java.time.Clock.systemUTC()), remotes.byName());
             ToolResult result = executor.execute(new ToolCall(callId == null ? UUID.randomUUID().toString() : callId,

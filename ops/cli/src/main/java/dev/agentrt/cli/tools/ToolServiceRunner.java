@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -29,9 +28,8 @@ public final class ToolServiceRunner {
     /** Runs until stopped; 0 after a clean stop, 1 when the service failed. */
     public int run(KafkaClientOptions kafka, SandboxOptions sandbox, RoutesConfig routes, PrintWriter out,
                    PrintWriter err) throws InterruptedException {
-        Properties properties = kafka.properties();
-        AgentrtTopics topics = AgentrtTopics.fromConfig(properties);
-        var client = KafkaClientConfig.of(kafka, properties);
+        AgentrtTopics topics = kafka.topics();
+        var client = kafka.clientConfig();
         String executorId = executorId(sandbox.instance());
         try (SandboxRuntime runtime = SandboxRuntime.start(sandbox.config());
              RemoteTools remotes = RemoteTools.open(routes, client)) {
