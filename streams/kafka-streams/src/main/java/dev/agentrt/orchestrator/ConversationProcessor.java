@@ -14,13 +14,17 @@ import dev.agentrt.loop.Pending;
 import dev.agentrt.loop.Step;
 import dev.agentrt.orchestrator.SnapshotMapper.Stored;
 import dev.agentrt.serde.AgentrtSerdes;
+import dev.agentrt.serde.DeadLetters;
 import dev.agentrt.topics.AgentrtTopic;
 import dev.agentrt.topics.AgentrtTopics;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -199,28 +203,19 @@ final class ConversationProcessor implements Processor<String, byte[], String, S
 
     private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, DeadLetterReason reason, Throwable error) {
         byte[] value = record.value();
-        String message = Optional.ofNullable(error.getMessage()).orElse(error.getClass().getSimpleName());
-        if (value != null && value.length > settings.dlqValueCapBytes()) {
-            message += " (the dead letter keeps the first " + settings.dlqValueCapBytes() + " of " + value.length + " bytes)";
-            value = Arrays.copyOf(value, settings.dlqValueCapBytes());
+        boolean capped = value != null && value.length > settings.dlqValueCapBytes();
+        byte[] kept = capped ? Arrays.copyOf(value, settings.dlqValueCapBytes()) : value;
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        // The same dead-letter shape as every other service: the raw record seen as a consumer record.
+        var raw = new ConsumerRecord<>(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
+            TimestampType.CREATE_TIME, key == null ? -1 : key.length, value == null ? -1 : value.length, key, kept,
+            record.headers(), Optional.empty());
+        DeadLetter dl = DeadLetters.fromFailedRecord(raw, error, reason, clock.instant());
+        if (capped) {
+            dl.setMessage(dl.getMessage() + " (the dead letter keeps the first " + settings.dlqValueCapBytes() + " of "
+                + value.length + " bytes)");
         }
-        var headers = new java.util.ArrayList<dev.agentrt.avro.DeadLetterHeader>();
-        for (var h : record.headers()) headers.add(new dev.agentrt.avro.DeadLetterHeader(h.key(),
-            h.value() == null ? null : java.nio.ByteBuffer.wrap(h.value())));
-        DeadLetter dl = DeadLetter.newBuilder()
-            .setReason(reason)
-            .setMessage(message)
-            .setErrorClass(error.getClass().getName())
-            .setSourceTopic(meta.topic())
-            .setSourcePartition(meta.partition())
-            .setSourceOffset(meta.offset())
-            .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
-            .setDeadLetteredAt(clock.instant())
-            .setKey(record.key() == null ? null : java.nio.ByteBuffer.wrap(record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-            .setValue(value == null ? null : java.nio.ByteBuffer.wrap(value))
-            .setHeaders(headers)
-            .build();
-        log.warn("dead-lettered {}-{}@{}: {}: {}", meta.topic(), meta.partition(), meta.offset(), reason, message);
+        log.warn("dead-lettered {}-{}@{}: {}: {}", meta.topic(), meta.partition(), meta.offset(), reason, dl.getMessage());
         context.forward(new Record<String, SpecificRecord>(record.key(), dl, clock.instant().toEpochMilli()),
             OrchestratorTopology.DLQ_SINK);
     }
