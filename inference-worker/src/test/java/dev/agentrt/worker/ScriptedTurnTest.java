@@ -1,5 +1,6 @@
 package dev.agentrt.worker;
 
+import dev.agentrt.worker.testing.ScriptedHarmonyEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentrt.avro.HarmonyMessage;
@@ -48,7 +49,7 @@ class ScriptedTurnTest {
         return copy;
     }
 
-    static BatchDecoder decoder(ScriptedEngine engine, Clock clock) {
+    static BatchDecoder decoder(ScriptedHarmonyEngine engine, Clock clock) {
         return new BatchDecoder(engine, PROMPTS, new KvCacheAffinity(1L << 30, KvCache::capacity),
             new DecoderSettings(4, 4096), clock, "w1");
     }
@@ -64,7 +65,7 @@ class ScriptedTurnTest {
     void analysisThenToolCallIsParsedIntoMessagesAndTheNextTurnPrefillsOnlyItsNewTokens() {
         int[] callTurn = completion(ANALYSIS, CALL);
         int[] finalTurn = replaceLast(completion(FINAL), dev.agentrt.generate.StopTokens.RETURN);
-        ScriptedEngine engine = new ScriptedEngine(callTurn, finalTurn);
+        ScriptedHarmonyEngine engine = ScriptedHarmonyEngine.inOrder(callTurn, finalTurn);
         BatchDecoder decoder = decoder(engine, Clock.systemUTC());
 
         InferenceRequest turn1 = Requests.builder("calc", 1, List.of(Requests.user("6*7?")))
@@ -118,7 +119,7 @@ class ScriptedTurnTest {
     @Test
     void concurrentTurnsShareDecodeStepsAndJoinBetweenSteps() {
         int[] script = replaceLast(completion(FINAL), dev.agentrt.generate.StopTokens.RETURN);
-        ScriptedEngine engine = new ScriptedEngine(script, script, script);
+        ScriptedHarmonyEngine engine = ScriptedHarmonyEngine.inOrder(script, script, script);
         BatchDecoder decoder = decoder(engine, Clock.systemUTC());
         var a = new RecordingSink();
         var b = new RecordingSink();
@@ -139,7 +140,7 @@ class ScriptedTurnTest {
     @Test
     void everyFailureIsAnErrorResult() {
         int[] script = completion(FINAL);
-        ScriptedEngine engine = new ScriptedEngine(script, script, new int[] {dev.agentrt.generate.StopTokens.CALL});
+        ScriptedHarmonyEngine engine = ScriptedHarmonyEngine.inOrder(script, script, new int[] {dev.agentrt.generate.StopTokens.CALL});
         BatchDecoder decoder = decoder(engine, Clock.systemUTC());
         var x = new RecordingSink();
         var y = new RecordingSink();
@@ -179,7 +180,7 @@ class ScriptedTurnTest {
     @Test
     void deadlineAndCancellation() {
         int[] script = completion(FINAL);
-        ScriptedEngine engine = new ScriptedEngine(script, script);
+        ScriptedHarmonyEngine engine = ScriptedHarmonyEngine.inOrder(script, script);
         Instant now = Instant.parse("2025-08-05T12:00:00Z");
         BatchDecoder decoder = decoder(engine, Clock.fixed(now, ZoneOffset.UTC));
         var late = new RecordingSink();

@@ -1,5 +1,6 @@
 package dev.agentrt.worker;
 
+import dev.agentrt.worker.testing.ScriptedHarmonyEngine;
 import dev.agentrt.testkit.CommittedReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,7 +135,7 @@ class WorkerServiceIT {
         try (var io = new Io(bootstrap);
              var results = io.reader(topics.inferenceResults(), InferenceResult.class);
              var dlq = io.reader(topics.dlq(), DeadLetter.class);
-             var engine = new ScriptedEngine(ScriptedTurnTest.completion(
+             var engine = ScriptedHarmonyEngine.inOrder(ScriptedTurnTest.completion(
                  dev.agentrt.harmony.Message.of(dev.agentrt.harmony.Role.ASSISTANT, "ok").withChannel("final")));
              var worker = worker(bootstrap, topics, "w1", 2, engine)) {
             io.sendRaw(topics.inference(), "bad", "not avro".getBytes(StandardCharsets.UTF_8));

@@ -60,9 +60,36 @@ public final class ScriptedHarmonyEngine implements Engine {
     private final Script script;
     private final AtomicLong prefills = new AtomicLong();
     private final AtomicLong decodedTokens = new AtomicLong();
+    private volatile int maxDecodeBatch;
+    private volatile int decodeCalls;
+    private volatile boolean failNextDecode;
 
     public ScriptedHarmonyEngine(Script script) {
         this.script = Objects.requireNonNull(script, "script");
+    }
+
+    /** Fixed completions handed out one per prefill, in order, whatever the prompt. */
+    public static ScriptedHarmonyEngine inOrder(int[]... completions) {
+        var queue = new java.util.concurrent.ConcurrentLinkedDeque<int[]>(Arrays.asList(completions));
+        return new ScriptedHarmonyEngine(prompt -> {
+            int[] next = queue.poll();
+            if (next == null) throw new IllegalStateException("no scripted completion left for this prefill");
+            return next;
+        });
+    }
+
+    /** The next decode call throws (to test how failures become results). */
+    public void failNextDecode() {
+        failNextDecode = true;
+    }
+
+    /** Largest number of sequences seen in one decode call. */
+    public int maxDecodeBatch() {
+        return maxDecodeBatch;
+    }
+
+    public int decodeCalls() {
+        return decodeCalls;
     }
 
     /** Prefills so far (one per turn). */
@@ -139,6 +166,12 @@ public final class ScriptedHarmonyEngine implements Engine {
 
     @Override
     public void decode(KvCache[] caches, int[] tokens, float[][] logits) {
+        decodeCalls++;
+        maxDecodeBatch = Math.max(maxDecodeBatch, caches.length);
+        if (failNextDecode) {
+            failNextDecode = false;
+            throw new IllegalStateException("scripted decode failure");
+        }
         for (int i = 0; i < caches.length; i++) {
             Cache c = (Cache) caches[i];
             c.append(new int[] {tokens[i]});
