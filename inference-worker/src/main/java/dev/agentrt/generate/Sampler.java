@@ -24,6 +24,14 @@ public final class Sampler {
         return params;
     }
 
+    /**
+     * The next draw in [0, 1) of this sampler's random stream: what {@link #sample} consumes for one non-greedy pick.
+     * Engines that sample on the device ({@code SamplingEngine}) take their draw here, one per non-greedy pick.
+     */
+    public double nextUniform() {
+        return random.nextDouble();
+    }
+
     public int sample(float[] logits) {
         if (params.isGreedy()) {
             return argmax(logits, order.length);
