@@ -58,6 +58,30 @@ DEVFN float kv_load(const uint16_t* p) { return bf16_to_float(*p); }
 DEVFN void kv_store(float* p, float v) { *p = v; }
 DEVFN void kv_store(uint16_t* p, float v) { *p = float_to_bf16(v); }
 
+// ---- tensor cores (sm_80+): TF32 mma.sync m16n8k8 with float32 accumulation ----
+
+// Round to TF32 (10 mantissa bits, ties away from zero): what the tensor core reads exactly.
+DEVFN uint32_t to_tf32(float f) {
+#if defined(__CUDACC__)
+    uint32_t r;
+    asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(f));
+    return r;
+#else
+    return emu_cvt_rna_tf32(f);
+#endif
+}
+
+// d += A (16x8, row) * B (8x8, col), float32 accumulators; fragment layout of the PTX ISA (see emulator/emu.h).
+DEVFN void mma_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]) {
+#if defined(__CUDACC__)
+    asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
+                 : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+#else
+    emu_mma_m16n8k8_tf32(d, a, b);
+#endif
+}
+
 // ---- reductions ----
 
 DEVFN float warp_sum(float v) {

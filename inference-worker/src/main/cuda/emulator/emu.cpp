@@ -41,6 +41,8 @@ void** current_args;
 std::vector<unsigned char> smem;
 // [warp][parity][lane]
 std::vector<uint64_t> shuffle_buffer;
+// [warp][parity][lane][8]
+std::vector<uint32_t> mma_buffer;
 }  // namespace
 }  // namespace emu
 
@@ -168,6 +170,11 @@ uint64_t* shuffle_slots() {
     return &shuffle_buffer[((f.linear >> 5) * 2 + (f.shuffle_seq & 1)) * 32];
 }
 uint64_t* shuffle_slots_read() { return shuffle_slots(); }
+
+uint32_t* mma_slots() {
+    const Fiber& f = fibers[current];
+    return &mma_buffer[((f.linear >> 5) * 2 + (f.shuffle_seq & 1)) * 32 * 8];
+}
 void shuffle_done() { fibers[current].shuffle_seq++; }
 
 void register_kernel(const char* name, Invoker call) { registry()[name] = std::move(call); }
@@ -197,6 +204,7 @@ int agentrt_emu_launch(const char* name, unsigned gx, unsigned gy, unsigned gz, 
     }
     smem.assign(smem_bytes + 16, 0xff);  // uninitialised shared memory reads as NaN
     shuffle_buffer.assign(((threads + 31) / 32) * 2 * 32, 0);
+    mma_buffer.assign(((threads + 31) / 32) * 2 * 32 * 8, 0);
     g_blockDim = dim3{bx, by, bz};
     g_gridDim = dim3{gx, gy, gz};
     current_kernel = &it->second;

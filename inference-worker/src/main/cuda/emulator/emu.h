@@ -22,6 +22,7 @@
 #define __forceinline__ inline
 #define __launch_bounds__(...)
 #define __shared__ static
+#define __align__(n) __attribute__((aligned(n)))
 
 struct dim3 {
     unsigned x, y, z;
@@ -51,6 +52,7 @@ void warp_barrier();
 int lane_id();
 int warp_id();
 uint64_t* shuffle_slots();  // this warp's 32 slots for the shuffle in progress (double-buffered)
+uint32_t* mma_slots();      // this warp's 32 x 8 slots for the mma in progress (double-buffered like the shuffles)
 uint64_t* shuffle_slots_read();
 void shuffle_done();
 
@@ -120,6 +122,47 @@ static inline T __shfl_down_sync(unsigned, T v, unsigned delta, int = 32) {
     T r = emu::shuffle_from(v, src < 32 ? src : emu::lane_id());
     return r;
 }
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 as a warp-collective operation, with the fragment layout of the
+// PTX ISA: groupID g = lane >> 2, t = lane % 4; a: (g, t) (g+8, t) (g, t+4) (g+8, t+4) of the 16x8 A; b: (k t, n g)
+// (k t+4, n g) of the 8x8 B; c/d: (g, 2t) (g, 2t+1) (g+8, 2t) (g+8, 2t+1) of the 16x8 C. The tensor core reads the
+// top 19 bits of each tf32 operand; products are exact in float32, the sum over k runs in order from c.
+static inline void emu_mma_m16n8k8_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]) {
+    uint32_t* slots = emu::mma_slots();
+    const int lane = emu::lane_id();
+    for (int i = 0; i < 4; i++) slots[lane * 8 + i] = a[i];
+    for (int i = 0; i < 2; i++) slots[lane * 8 + 4 + i] = b[i];
+    emu::warp_barrier();
+    const int g = lane >> 2, t = lane & 3;
+    float r[4];
+    for (int i = 0; i < 4; i++) {
+        const int m = i < 2 ? g : g + 8;
+        const int n = 2 * t + (i & 1);
+        float acc = d[i];
+        for (int k = 0; k < 8; k++) {
+            const int a_lane = (m % 8) * 4 + (k % 4);
+            const int a_reg = (m >= 8 ? 1 : 0) + (k >= 4 ? 2 : 0);
+            const int b_lane = n * 4 + (k % 4);
+            const int b_reg = k >= 4 ? 1 : 0;
+            float av, bv;
+            uint32_t ab = slots[a_lane * 8 + a_reg] & 0xffffe000u, bb = slots[b_lane * 8 + 4 + b_reg] & 0xffffe000u;
+            std::memcpy(&av, &ab, 4);
+            std::memcpy(&bv, &bb, 4);
+            acc += av * bv;
+        }
+        r[i] = acc;
+    }
+    emu::shuffle_done();
+    for (int i = 0; i < 4; i++) d[i] = r[i];
+}
+
+// cvt.rna.tf32.f32: round to 10 mantissa bits, ties away from zero (Inf and NaN kept).
+static inline uint32_t emu_cvt_rna_tf32(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    if ((u & 0x7f800000u) == 0x7f800000u) return u;
+    return (u + 0x1000u) & 0xffffe000u;
+}
+
 static inline unsigned __ballot_sync(unsigned, int pred) {
     uint64_t* w = emu::shuffle_slots();
     w[emu::lane_id()] = pred ? 1 : 0;

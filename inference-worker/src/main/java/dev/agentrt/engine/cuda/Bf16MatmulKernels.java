@@ -7,14 +7,26 @@ package dev.agentrt.engine.cuda;
 public final class Bf16MatmulKernels {
     public static final String FAMILY = "matmul_bf16";
     static final int WARPS = 8;
+    /** From this many token rows on, the tensor-core kernel runs (when enabled). */
+    public static final int TENSOR_CORE_TOKENS = 16;
+    static final int TC_ROWS = 128;
+    static final int TC_TOKENS = 64;
 
     private final Gpu gpu;
     private final Gpu.Kernel[] byTokens;
+    private final Gpu.Kernel tensorCore;
 
+    /** CUDA-core kernels for any batch, and the TF32 tensor-core kernel for batches of 16 and more. */
     public Bf16MatmulKernels(Gpu gpu) {
+        this(gpu, true);
+    }
+
+    /** @param tensorCores whether batches of {@value #TENSOR_CORE_TOKENS} rows and more use the tensor-core kernel */
+    public Bf16MatmulKernels(Gpu gpu, boolean tensorCores) {
         this.gpu = gpu;
         this.byTokens = new Gpu.Kernel[] {gpu.kernel(FAMILY, "bf16_matmul_t1"), gpu.kernel(FAMILY, "bf16_matmul_t2"),
             gpu.kernel(FAMILY, "bf16_matmul_t4"), gpu.kernel(FAMILY, "bf16_matmul_t8")};
+        this.tensorCore = tensorCores ? gpu.kernel(FAMILY, "bf16_matmul_tc") : null;
     }
 
     /**
@@ -30,6 +42,12 @@ public final class Bf16MatmulKernels {
         }
         if (w.bytes() < (long) n * k * 2) {
             throw new IllegalArgumentException("weight buffer of " + w.bytes() + " bytes is smaller than " + n + "x" + k);
+        }
+        if (tensorCore != null && tokens >= TENSOR_CORE_TOKENS) {
+            gpu.launch(tensorCore, (n + TC_ROWS - 1) / TC_ROWS, (tokens + TC_TOKENS - 1) / TC_TOKENS, 1, WARPS * 32, 0,
+                    new KernelArgs().ptr(w).ptr(bias).ptr(x).i32(xStride).ptr(y).i32(yStride).i32(n).i32(k).i32(tokens)
+                            .i32(accumulate ? 1 : 0));
+            return;
         }
         int variant = tokens <= 1 ? 0 : tokens == 2 ? 1 : tokens <= 4 ? 2 : 3;
         int perWarp = rowsPerWarp(n, gpu.multiprocessors());

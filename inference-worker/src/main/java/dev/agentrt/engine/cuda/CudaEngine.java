@@ -50,10 +50,11 @@ public final class CudaEngine implements SamplingEngine {
      * @param kvTokens     positions the KV cache pool holds in all (0 = as many as fit, up to maxBatch × maxContext)
      * @param kvBf16       BF16 KV cache (half the memory and bandwidth) instead of float32 (exact CPU parity)
      * @param graphs       capture decode steps as CUDA graphs (off: launch kernel by kernel, for debugging)
+     * @param tensorCores  TF32 tensor cores for the projections of 16 rows and more (prefill, large batches)
      * @param progress     weight upload progress, or null
      */
     public record Options(int maxBatch, int maxContext, int prefillChunk, long kvTokens, boolean kvBf16, boolean graphs,
-                          Progress progress) {
+                          boolean tensorCores, Progress progress) {
         public Options {
             if (maxBatch < 1 || maxContext < 2 || prefillChunk < 1 || kvTokens < 0) {
                 throw new IllegalArgumentException("invalid CUDA engine options: batch " + maxBatch + ", context " + maxContext
@@ -62,35 +63,39 @@ public final class CudaEngine implements SamplingEngine {
         }
 
         public static Options defaults() {
-            return new Options(8, 8192, 256, 0, true, true, null);
+            return new Options(8, 8192, 256, 0, true, true, true, null);
         }
 
         public Options withMaxBatch(int v) {
-            return new Options(v, maxContext, prefillChunk, kvTokens, kvBf16, graphs, progress);
+            return new Options(v, maxContext, prefillChunk, kvTokens, kvBf16, graphs, tensorCores, progress);
         }
 
         public Options withMaxContext(int v) {
-            return new Options(maxBatch, v, prefillChunk, kvTokens, kvBf16, graphs, progress);
+            return new Options(maxBatch, v, prefillChunk, kvTokens, kvBf16, graphs, tensorCores, progress);
         }
 
         public Options withPrefillChunk(int v) {
-            return new Options(maxBatch, maxContext, v, kvTokens, kvBf16, graphs, progress);
+            return new Options(maxBatch, maxContext, v, kvTokens, kvBf16, graphs, tensorCores, progress);
         }
 
         public Options withKvTokens(long v) {
-            return new Options(maxBatch, maxContext, prefillChunk, v, kvBf16, graphs, progress);
+            return new Options(maxBatch, maxContext, prefillChunk, v, kvBf16, graphs, tensorCores, progress);
         }
 
         public Options withKvBf16(boolean v) {
-            return new Options(maxBatch, maxContext, prefillChunk, kvTokens, v, graphs, progress);
+            return new Options(maxBatch, maxContext, prefillChunk, kvTokens, v, graphs, tensorCores, progress);
         }
 
         public Options withGraphs(boolean v) {
-            return new Options(maxBatch, maxContext, prefillChunk, kvTokens, kvBf16, v, progress);
+            return new Options(maxBatch, maxContext, prefillChunk, kvTokens, kvBf16, v, tensorCores, progress);
+        }
+
+        public Options withTensorCores(boolean v) {
+            return new Options(maxBatch, maxContext, prefillChunk, kvTokens, kvBf16, graphs, v, progress);
         }
 
         public Options withProgress(Progress v) {
-            return new Options(maxBatch, maxContext, prefillChunk, kvTokens, kvBf16, graphs, v);
+            return new Options(maxBatch, maxContext, prefillChunk, kvTokens, kvBf16, graphs, tensorCores, v);
         }
     }
 
@@ -263,11 +268,11 @@ public final class CudaEngine implements SamplingEngine {
                     gib(gpu.freeMemory())));
         }
         this.embedding = new EmbeddingKernels(gpu);
-        this.matmul = new Bf16MatmulKernels(gpu);
+        this.matmul = new Bf16MatmulKernels(gpu, options.tensorCores());
         this.rope = new RopeKernels(gpu);
         this.attention = new AttentionKernels(gpu, c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(), options.kvBf16());
         this.router = new RouterKernels(gpu);
-        this.moe = new MoeKernels(gpu);
+        this.moe = new MoeKernels(gpu, options.tensorCores(), MoeKernels.TENSOR_CORE_TOKENS);
         this.combine = new CombineKernels(gpu);
         this.sampling = new SamplingKernels(gpu);
         this.smScale = (float) (1.0 / Math.sqrt(c.headDim()));
@@ -457,9 +462,9 @@ public final class CudaEngine implements SamplingEngine {
 
     /** One line for logs: the GPU, the memory and the limits. */
     public String describe() {
-        return String.format(Locale.ROOT, "CUDA engine on %s: %s; KV cache %s, batch <= %d, context <= %d, graphs %s",
-                gpu.name(), plan.describe(), options.kvBf16() ? "BF16" : "float32", options.maxBatch(), options.maxContext(),
-                options.graphs() ? "on" : "off");
+        return String.format(Locale.ROOT, "CUDA engine on %s: %s; KV cache %s, batch <= %d, context <= %d, graphs %s, "
+                + "tensor cores %s", gpu.name(), plan.describe(), options.kvBf16() ? "BF16" : "float32", options.maxBatch(),
+                options.maxContext(), options.graphs() ? "on" : "off", options.tensorCores() ? "on" : "off");
     }
 
     @Override

@@ -24,13 +24,14 @@ public final class KernelCatalog {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put(EmbeddingKernels.FAMILY, List.of("embed_rmsnorm"));
         m.put(RmsNormKernels.FAMILY, List.of("rmsnorm"));
-        m.put(Bf16MatmulKernels.FAMILY, List.of("bf16_matmul_t1", "bf16_matmul_t2", "bf16_matmul_t4", "bf16_matmul_t8"));
+        m.put(Bf16MatmulKernels.FAMILY, List.of("bf16_matmul_t1", "bf16_matmul_t2", "bf16_matmul_t4", "bf16_matmul_t8",
+                "bf16_matmul_tc"));
         m.put(RopeKernels.FAMILY, List.of("rope_kv_f32", "rope_kv_bf16"));
         m.put(AttentionKernels.FAMILY, List.of("attention_d16_f32", "attention_d16_bf16", "attention_d32_f32",
                 "attention_d32_bf16", "attention_d64_f32", "attention_d64_bf16", "attention_d128_f32", "attention_d128_bf16"));
         m.put(RouterKernels.FAMILY, List.of("moe_router"));
         m.put(MoeKernels.FAMILY, List.of("moe_mlp1_swiglu_t1", "moe_mlp1_swiglu_t4", "moe_mlp1_swiglu_t8", "moe_mlp2_t1",
-                "moe_mlp2_t4", "moe_mlp2_t8"));
+                "moe_mlp2_t4", "moe_mlp2_t8", "moe_mlp1_swiglu_tc", "moe_mlp2_tc"));
         m.put(CombineKernels.FAMILY, List.of("moe_combine"));
         m.put(SamplingKernels.FAMILY, List.of("sample_tokens"));
         return java.util.Collections.unmodifiableMap(m);

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole CUDA engine on the kernel emulator with the tiny checkpoint: the spec's reference logits, parity with the
  * CPU engine (prefill in chunks past the sliding window and page boundaries, greedy steps, batched decode, device
- * sampling), graphs on and off, both KV element types, both checkpoint layouts, and the failure paths.
+ * sampling), graphs and tensor cores on and off, both KV element types, both checkpoint layouts, and the failure
+ * paths. (Prefill chunks of 16 rows run the tensor-core kernels.)
  */
 class CudaEngineTest {
     static final int[] PROMPT_1K = {1, 5, 7, 100, 3, 9, 42, 17, 8, 2};
@@ -95,10 +96,10 @@ class CudaEngineTest {
     }
 
     @Test
-    void matchesTheCpuEngineWithoutGraphsAndOnTheHfLayout() {
+    void matchesTheCpuEngineWithoutGraphsOrTensorCoresAndOnTheHfLayout() {
         try (CpuEngine cpu = new CpuEngine(tiny.weights());
-             CudaEngine engine = new CudaEngine(gpu, tinyHf.weights(), options().withGraphs(false))) {
-            assertAllPass(new ModelParity(cpu, engine, 1e-4).run("tiny-1k HF, no graphs", 37, 6, 2));
+             CudaEngine engine = new CudaEngine(gpu, tinyHf.weights(), options().withGraphs(false).withTensorCores(false))) {
+            assertAllPass(new ModelParity(cpu, engine, 1e-4).run("tiny-1k HF, no graphs, no tensor cores", 37, 6, 2));
         }
     }
 

@@ -78,6 +78,10 @@ public final class KernelChecks implements AutoCloseable {
         }
         out.add(bf16Matmul(40, 4104, 3, false));
         out.add(bf16Matmul(5120, 64, 2, false));
+        out.add(bf16Matmul(333, 2880, 16, false));
+        out.add(bf16Matmul(333, 2880, 37, true));
+        out.add(bf16Matmul(200, 200, 130, false));
+        out.add(bf16Matmul(40, 2880, 20, false, false));
         out.add(ropeKv(false));
         out.add(ropeKv(true));
         out.add(attention(false, 0, 2, 64, 16, 2));
@@ -90,6 +94,10 @@ public final class KernelChecks implements AutoCloseable {
         out.add(router(3, 64, 4, 2));
         out.add(moe(6, 96, 64, 4, 2));
         out.add(moe(1, 2880, 2880, 32, 4));
+        out.add(moe(40, 96, 64, 4, 2));
+        out.add(moe(150, 64, 96, 2, 2));
+        out.add(moe(6, 320, 256, 8, 2, true));
+        out.add(moe(4, 2880, 2880, 8, 2, true));
         out.add(combine());
         out.addAll(sampling());
         return out;
@@ -218,14 +226,19 @@ public final class KernelChecks implements AutoCloseable {
         return new Check("rmsnorm", error(downFloats(y, rows * dim), want, rows * dim), FP32, "");
     }
 
-    /** bf16_matmul vs Bf16Matmul (optionally accumulating into y). */
+    /** bf16_matmul vs Bf16Matmul (optionally accumulating into y); 16 tokens and more on the tensor-core kernel. */
     public Check bf16Matmul(int n, int k, int tokens, boolean accumulate) {
+        return bf16Matmul(n, k, tokens, accumulate, true);
+    }
+
+    /** As above, choosing whether the tensor-core kernel may run. */
+    public Check bf16Matmul(int n, int k, int tokens, boolean accumulate, boolean tensorCores) {
         Bf16Matrix w = bf16(n, k, 1.0 / Math.sqrt(k));
         float[] x = randoms(tokens * k, -1, 1);
         float[] bias = randoms(n, -0.1, 0.1);
         float[] y0 = randoms(tokens * n, -1, 1);
         DeviceBuffer y = up(y0);
-        new Bf16MatmulKernels(gpu).matmul(up(w.data()), n, k, up(bias), up(x), k, y, n, tokens, accumulate);
+        new Bf16MatmulKernels(gpu, tensorCores).matmul(up(w.data()), n, k, up(bias), up(x), k, y, n, tokens, accumulate);
         float[] want = new float[tokens * n];
         new Bf16Matmul(pool).matmul(w, bias, x, 0, k, want, 0, n, tokens);
         if (accumulate) {
@@ -233,8 +246,10 @@ public final class KernelChecks implements AutoCloseable {
                 want[i] = y0[i] + want[i];
             }
         }
+        boolean tc = tensorCores && tokens >= Bf16MatmulKernels.TENSOR_CORE_TOKENS;
         return new Check("bf16 matmul " + n + "x" + k + ", " + tokens + " token" + (tokens == 1 ? "" : "s")
-                + (accumulate ? ", accumulate" : ""), error(downFloats(y, tokens * n), want, tokens * n), FP32, "");
+                + (accumulate ? ", accumulate" : "") + (tc ? ", tensor cores" : ""), error(downFloats(y, tokens * n), want,
+                tokens * n), FP32, "");
     }
 
     /** rope_kv vs Rope.table/rotate, and the cache layout of KvLayout.element. */
@@ -494,8 +509,13 @@ public final class KernelChecks implements AutoCloseable {
         return chosen;
     }
 
-    /** moe_mlp1_swiglu + moe_mlp2 vs Mxfp4Matmul + SwiGlu per expert. */
+    /** moe_mlp1_swiglu + moe_mlp2 vs Mxfp4Matmul + SwiGlu per expert (tensor cores from 4 tokens per expert). */
     public Check moe(int rows, int dim, int inter, int experts, int topK) {
+        return moe(rows, dim, inter, experts, topK, false);
+    }
+
+    /** As above; {@code forceTensorCores} runs the tensor-core kernels whatever the tokens per expert. */
+    public Check moe(int rows, int dim, int inter, int experts, int topK, boolean forceTensorCores) {
         int i2 = 2 * inter;
         MemorySegment b1 = arena.allocate((long) experts * i2 * dim / 2, 16);
         MemorySegment s1 = arena.allocate((long) experts * i2 * dim / 32, 16);
@@ -522,8 +542,9 @@ public final class KernelChecks implements AutoCloseable {
         MoeKernels.Experts w2 = new MoeKernels.Experts(up(b2), up(s2), up(bias2), experts, dim, inter);
         DeviceBuffer act = dev(4L * rows * topK * inter);
         DeviceBuffer out = dev(4L * rows * topK * dim);
-        MoeKernels kernels = new MoeKernels(gpu);
+        MoeKernels kernels = new MoeKernels(gpu, true, forceTensorCores ? 0 : MoeKernels.TENSOR_CORE_TOKENS);
         double perExpert = (double) rows * topK / experts;
+        boolean tc = forceTensorCores || perExpert >= MoeKernels.TENSOR_CORE_TOKENS;
         int maxActive = Math.min(experts, rows * topK);
         kernels.mlp1(w1, up(normed), dim, topK, act, routing, maxActive, perExpert, limit);
         kernels.mlp2(w2, act, inter, out, routing, maxActive, perExpert);
@@ -549,7 +570,7 @@ public final class KernelChecks implements AutoCloseable {
         double err = Math.max(error(gotAct, wantAct, wantAct.length),
                 error(downFloats(out, rows * topK * dim), wantOut, wantOut.length));
         return new Check("MXFP4 experts " + experts + "x(" + i2 + "x" + dim + ", " + dim + "x" + inter + "), " + rows
-                + " rows, top " + topK, err, 1e-4, "");
+                + " rows, top " + topK + (tc ? ", tensor cores" : ""), err, 1e-4, "");
     }
 
     /** moe_combine vs the CPU MoE block's weighted sum + RmsNorm. */
