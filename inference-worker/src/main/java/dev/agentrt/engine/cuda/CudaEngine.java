@@ -473,7 +473,7 @@ public final class CudaEngine implements SamplingEngine {
         if (maxContext < 1 || maxContext > options.maxContext()) {
             throw new IllegalArgumentException("maxContext must be in [1, " + options.maxContext() + "], got " + maxContext);
         }
-        return new CudaKvCache(this, pages, maxContext);
+        return new CudaKvCache(this, pages, maxContext, shape.kvBytesPerPosition());
     }
 
     // ---- prefill ----

@@ -42,8 +42,11 @@ public final class CudaKvCache implements KvCache {
     private int length;
     private boolean released;
 
-    CudaKvCache(CudaEngine engine, KvPagePool pool, int capacity) {
+    private final long bytesPerPage;
+
+    CudaKvCache(CudaEngine engine, KvPagePool pool, int capacity, long bytesPerPosition) {
         this.engine = engine;
+        this.bytesPerPage = bytesPerPosition * PAGE;
         this.capacity = capacity;
         this.pages = new Pages(pool, (capacity + PAGE - 1) / PAGE);
         this.cleanable = CLEANER.register(this, pages);
@@ -91,6 +94,11 @@ public final class CudaKvCache implements KvCache {
 
     int pageCount() {
         return pages.count;
+    }
+
+    /** GPU memory this cache holds now (its pages). */
+    public long deviceBytes() {
+        return pages.count * bytesPerPage;
     }
 
     /** Copies the page table into {@code dst} at {@code offset} (as ints). */

@@ -171,6 +171,8 @@ class CudaEngineTest {
             CudaKvCache a = engine.newCache(128);
             float[] logits = new float[1024];
             engine.prefill(a, ModelParity.prompt(100, 1024, 1), logits);
+            // 100 positions = 4 pages of 32; float32 K and V of 2 layers x 2 KV heads x 16 = 512 bytes a position
+            assertThat(a.deviceBytes()).isEqualTo(4L * 32 * 512);
             CudaKvCache b = engine.newCache(128);
             assertThatThrownBy(() -> engine.prefill(b, ModelParity.prompt(40, 1024, 2), logits))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("GPU KV cache is full");
