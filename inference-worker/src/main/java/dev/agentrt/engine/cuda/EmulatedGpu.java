@@ -27,6 +27,7 @@ import java.util.Set;
  * For tests where there is no GPU: it checks the kernels' logic and everything the engine does around them, not
  * their speed nor the JCuda calls of {@link CudaGpu}.
  */
+@SuppressWarnings("restricted") // FFM downcalls into the emulator library: the point of this class
 public final class EmulatedGpu implements Gpu {
     /** System property with the path of the emulator library. */
     public static final String LIBRARY_PROPERTY = "agentrt.cuda.emulator";
