@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
 public final class EvalCommand implements Callable<Integer> {
 
     /** Which engine runs the model. */
-    public enum EngineKind { cpu, cuda }
+    public enum EngineKind { cpu, cuda, auto }
 
     @Option(names = "--model", paramLabel = "DIR",
         description = "Checkpoint directory (default: the model `agentrt demo` uses).")
@@ -50,7 +50,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--cases", required = true, paramLabel = "FILE", description = "The cases, one JSON object a line.")
     Path casesFile;
 
-    @Option(names = "--engine", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engine", defaultValue = "cpu", description = "cpu, cuda (fails with the reason when no GPU can be used) or auto (cuda when it can run, "
+        + "else cpu with a warning); default: ${DEFAULT-VALUE}.")
     EngineKind engine;
 
     @Option(names = "--through-kafka",
@@ -94,6 +95,17 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return evaluate();
+        } catch (dev.agentrt.engine.cuda.CudaUnavailableException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("agentrt eval: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private int evaluate() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         EvalSettings settings;
@@ -118,12 +130,9 @@ public final class EvalCommand implements Callable<Integer> {
         }
         LocalStack.EngineFactory factory = engineFactory;
         if (factory == null) {
-            if (engine == EngineKind.cuda) {
-                err.println("agentrt eval: the CUDA engine is not built yet; use --engine cpu");
-                err.flush();
-                return 1;
-            }
-            factory = LocalStack.EngineFactory.CPU;
+            factory = engine == EngineKind.cpu ? LocalStack.EngineFactory.CPU
+                : LocalStack.EngineFactory.of(dev.agentrt.engine.Engines.Kind.valueOf(engine.name()), maxBatch,
+                    maxContext, err);
         }
         Path modelDir = model != null ? model : DefaultModel.resolve(err);
         String mode = throughKafka ? "kafka" : "direct";

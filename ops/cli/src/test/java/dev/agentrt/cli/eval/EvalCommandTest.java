@@ -145,10 +145,15 @@ class EvalCommandTest {
     }
 
     @Test
-    void theCudaEngineIsRefusedClearlyUntilItExists() throws Exception {
-        var r = run(null, "eval", "--model", dir.toString(), "--cases", threeCases().toString(), "--engine", "cuda");
+    void withoutAGpuTheCudaEngineStopsWithTheReason() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.agentrt.engine.cuda.CudaProbe.probe().available(),
+            "this machine has a usable GPU: the no-GPU path cannot be seen here");
+        Path model = dir.resolve("tiny-1k");
+        assertThat(Agentrt.commandLine().execute("model", "synth", "--preset", "tiny-1k", "--out", model.toString()))
+            .isZero();
+        var r = run(null, "eval", "--model", model.toString(), "--cases", threeCases().toString(), "--engine", "cuda");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("the CUDA engine is not built yet; use --engine cpu");
+        assertThat(r.err()).contains("agentrt eval: ").contains(dev.agentrt.engine.cuda.CudaProbe.probe().reason());
     }
 
     @Test
