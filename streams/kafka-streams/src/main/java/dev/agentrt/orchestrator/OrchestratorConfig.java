@@ -12,11 +12,18 @@ import org.apache.kafka.streams.StreamsConfig;
  * <ul>
  *   <li>{@code exactly_once_v2}: the store update, the output records and the input offsets commit in one
  *       transaction, so a crash never applies a result twice or loses a command.</li>
- *   <li>{@code commit.interval.ms=20}: outputs are visible to {@code read_committed} workers only after the
- *       transaction commits, so the commit interval is a floor on every hop's latency. 20 ms keeps a turn's
- *       two hops well under the 20 ms p50 budget's order while a commit (a few ms on one broker) stays a
- *       small share of the time.</li>
- *   <li>{@code linger.ms=5}: Streams' own default (100 ms) would hold outputs; the commit flushes anyway.</li>
+ *   <li>{@code commit.interval.ms=0}: outputs are visible to {@code read_committed} workers only after the
+ *       transaction commits, and every turn crosses the orchestrator twice, so any wait here is paid twice per
+ *       turn. With 0 the stream thread commits right after each pass over what one poll returned: one record
+ *       per transaction when idle, everything that arrived during the previous commit under load (the commit
+ *       time batches by itself).</li>
+ *   <li>{@code poll.ms=10}: a pass that processed records in the same millisecond as the previous commit skips
+ *       its commit until the next pass; the poll bounds how long that pass waits for input (Streams' default of
+ *       100 ms would add up to 100 ms to such a hop).</li>
+ *   <li>producer {@code linger.ms=5}: Streams' own default (100 ms) would hold outputs; the commit flushes
+ *       anyway. Producer {@code retry.backoff.ms=10}: a transaction that starts while the coordinator still
+ *       writes the previous one's markers gets CONCURRENT_TRANSACTIONS and is retried after this backoff
+ *       (the 100 ms default showed up as 100 ms hops).</li>
  *   <li>{@code max.task.idle.ms=-1}: the loop needs no ordering across its three input topics (results are
  *       matched to what is awaited), so never wait for data on one topic before processing another.</li>
  * </ul>
@@ -33,11 +40,13 @@ public final class OrchestratorConfig {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 0L);
+        p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10L);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
         p.putAll(userOverrides);
         return p;
