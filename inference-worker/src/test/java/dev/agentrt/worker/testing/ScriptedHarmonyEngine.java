@@ -8,7 +8,9 @@ import dev.agentrt.model.GptOssConfig;
 import dev.agentrt.model.synth.SynthPreset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -180,9 +182,23 @@ public final class ScriptedHarmonyEngine implements Engine {
         decodedTokens.addAndGet(caches.length);
     }
 
-    private static void oneHot(float[] logits, int token) {
-        Arrays.fill(logits, -1e9f);
+    /** Rows this engine filled and the hot entry it left in each (callers only read logits rows). */
+    private final Map<float[], Integer> hot = new IdentityHashMap<>();
+
+    /**
+     * Makes {@code token} the only likely one. A row this engine filled before only moves its hot entry, so a step
+     * costs O(1) instead of a pass over the 201k-entry vocabulary: "zero model cost" stays nearly true.
+     */
+    private void oneHot(float[] logits, int token) {
+        Integer previous = hot.get(logits);
+        if (previous != null && logits[previous] == 0f) {
+            logits[previous] = -1e9f;
+        } else {
+            Arrays.fill(logits, -1e9f);
+            if (hot.size() >= 4096) hot.clear(); // rows the caller dropped; a cleared row is simply filled again
+        }
         logits[token] = 0f;
+        hot.put(logits, token);
     }
 
     @Override
