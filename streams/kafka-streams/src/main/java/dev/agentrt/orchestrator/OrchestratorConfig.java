@@ -12,14 +12,20 @@ import org.apache.kafka.streams.StreamsConfig;
  * <ul>
  *   <li>{@code exactly_once_v2}: the store update, the output records and the input offsets commit in one
  *       transaction, so a crash never applies a result twice or loses a command.</li>
- *   <li>{@code commit.interval.ms=0}: outputs are visible to {@code read_committed} workers only after the
+ *   <li>{@code commit.interval.ms=5}: outputs are visible to {@code read_committed} workers only after the
  *       transaction commits, and every turn crosses the orchestrator twice, so any wait here is paid twice per
- *       turn. With 0 the stream thread commits right after each pass over what one poll returned: one record
- *       per transaction when idle, everything that arrived during the previous commit under load (the commit
- *       time batches by itself).</li>
- *   <li>{@code poll.ms=10}: a pass that processed records in the same millisecond as the previous commit skips
- *       its commit until the next pass; the poll bounds how long that pass waits for input (Streams' default of
- *       100 ms would add up to 100 ms to such a hop).</li>
+ *       turn. A record that arrives more than 5 ms after the last commit (every record of a lone conversation)
+ *       is committed right after it is processed; under load a transaction carries everything processed in
+ *       5 ms plus the commit time. With 0 each pass over one poll's records committed alone: one or two
+ *       records per transaction at 50 conversations, and transactions (each ~6 broker requests plus markers)
+ *       were most of the CPU a turn cost. Measured with {@code ops/bench/loop-overhead}: 0 -> 5 ms took 50
+ *       conversations from ~45 to ~80-180 turns/s and from ~18 to ~5 broker requests per turn, with no change
+ *       a lone conversation could notice.</li>
+ *   <li>{@code poll.ms=5}: after processing, the thread polls before it commits when the interval is not
+ *       up yet; the poll bounds that wait (Streams' default of 100 ms put 100 ms into such hops). Kafka
+ *       Streams also commits once more a few ms after each record, to move its offset over the transaction
+ *       marker behind it; the short poll gets that commit out of the way before the next hop's record
+ *       arrives.</li>
  *   <li>producer {@code linger.ms=5}: Streams' own default (100 ms) would hold outputs; the commit flushes
  *       anyway. Producer {@code retry.backoff.ms=10}: a transaction that starts while the coordinator still
  *       writes the previous one's markers gets CONCURRENT_TRANSACTIONS and is retried after this backoff
@@ -40,8 +46,8 @@ public final class OrchestratorConfig {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 0L);
-        p.put(StreamsConfig.POLL_MS_CONFIG, 10L);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 5L);
+        p.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);

@@ -66,7 +66,7 @@ public final class LoopOverheadBench {
                         int toolPollMs, int idleSeconds) {
         static Args parse(String[] argv) {
             int[] levels = {1, 10, 50};
-            int m = 4, warmup = 1, minTurns = 200, batch = 64, tools = 2, toolPoll = 50, idle = 5;
+            int m = 4, warmup = 1, minTurns = 600, batch = 64, tools = 2, toolPoll = 50, idle = 5;
             for (int i = 0; i < argv.length; i++) {
                 String v = i + 1 < argv.length ? argv[i + 1] : null;
                 switch (argv[i]) {
@@ -83,7 +83,7 @@ public final class LoopOverheadBench {
                     case "--idle-seconds" -> { idle = Integer.parseInt(v); i++; }
                     case "--help", "-h" -> {
                         System.out.println("loop-overhead [--conversations 1,10,50] [--turns M=4] [--warmup-rounds 1] "
-                            + "[--min-turns 200] [--max-batch 64] [--tool-workers 2] [--tool-poll-ms 50] [--idle-seconds 5]");
+                            + "[--min-turns 600] [--max-batch 64] [--tool-workers 2] [--tool-poll-ms 50] [--idle-seconds 5]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + argv[i]);
@@ -184,12 +184,7 @@ public final class LoopOverheadBench {
         List<Map.Entry<Integer, Samples>> results = new ArrayList<>();
         try (var stack = LocalStack.start(options, new PrintWriter(System.err, true))) {
             out.printf(Locale.ROOT, "stack ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            if (a.idleSeconds() > 0) {
-                long cpu0 = processCpuNanos();
-                Thread.sleep(a.idleSeconds() * 1000L);
-                out.printf(Locale.ROOT, "idle stack: %.2f cores busy over %d s (polling, heartbeats, punctuators)%n",
-                    (processCpuNanos() - cpu0) / 1e9 / a.idleSeconds(), a.idleSeconds());
-            }
+
             Map<String, Object> client = Map.of("bootstrap.servers", stack.bootstrap());
             Map<String, Object> p = new HashMap<>(client);
             p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -217,6 +212,12 @@ public final class LoopOverheadBench {
                     results.add(Map.entry(n, samples));
                     report(out, a, n, rounds, load, samples);
                 }
+            }
+            if (a.idleSeconds() > 0) { // warm by now: what the stack costs with nothing to do
+                long cpu0 = processCpuNanos();
+                Thread.sleep(a.idleSeconds() * 1000L);
+                out.printf(Locale.ROOT, "%nidle stack afterwards: %.3f cores busy over %d s (polls, heartbeats)%n",
+                    (processCpuNanos() - cpu0) / 1e9 / a.idleSeconds(), a.idleSeconds());
             }
         }
         summary(out, results);
