@@ -44,7 +44,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * TEST CODE: what the agent loop adds per turn when the model costs nothing. Conversations run through the whole
  * local stack (embedded broker, orchestrator with exactly-once, one worker with the test-only scripted engine, the
  * tool executor with the builtin calculator); each has M turns: M-1 calculator calls, then a final answer. Run by
- * {@code ops/bench/loop-overhead}.
+ * {@code ops/bench/loop-overhead}. The scripted engine hands the worker its tokens itself
+ * ({@link ScriptedHarmonyEngine#picking()}): otherwise the sampler's pass over a 201k-entry logits row per token
+ * was the largest CPU cost of the run, a model cost the loop does not add.
  *
  * <p>It runs one or more <em>load levels</em> (N conversations at once, {@code --conversations 1,10,50}); each level
  * runs warm-up rounds, then measured rounds until it has enough turns. Latency and throughput are two ends of one
@@ -171,14 +173,14 @@ public final class LoopOverheadBench {
         Args a = Args.parse(argv);
         var out = new PrintWriter(System.out, true);
         out.printf(Locale.ROOT, "loop-overhead: load levels %s conversations x %d turns (%d tool calls each), scripted "
-                + "engine (zero model cost), builtin calculator, exactly-once; max batch %d, %d tool workers, tool "
-                + "poll %d ms; %d CPUs, load average %.2f at start%n", Arrays.toString(a.levels()), a.turns(),
+                + "engine picking its own tokens (zero model cost), builtin calculator, exactly-once; max batch %d, "
+                + "%d tool workers, tool poll %d ms; %d CPUs, load average %.2f at start%n", Arrays.toString(a.levels()), a.turns(),
             a.turns() - 1, a.maxBatch(), a.toolWorkers(), a.toolPollMs(), Runtime.getRuntime().availableProcessors(),
             loadAverage());
         var tools = new LocalStack.Tools(Map.of(), new ExecutorServiceSettings("bench-tools", a.toolWorkers(), 100_000,
             Duration.ofMillis(a.toolPollMs()), Duration.ofSeconds(5)));
         var options = new LocalStack.Options(null, 0, a.maxBatch(), 4096, Files.createTempDirectory("agentrt-bench-"))
-            .withEngine((model, closeLater) -> new ScriptedHarmonyEngine(LoopOverheadBench::script))
+            .withEngine((model, closeLater) -> new ScriptedHarmonyEngine(LoopOverheadBench::script).picking())
             .withTools(tools);
         long t0 = System.nanoTime();
         List<Map.Entry<Integer, Samples>> results = new ArrayList<>();
