@@ -249,9 +249,17 @@ public final class KubernetesPodLauncher implements Launcher {
             if (event == null) {
                 switch (call.state) {
                     case STARTING -> {
-                        call.setupError = "runner pod " + call.name + " did not start within "
-                                + settings.startTimeout().toMillis() + " ms (" + call.lastWaiting + ")";
-                        call.state = State.DONE;
+                        // One fresh read before giving up: a watch event may have been missed, and the error
+                        // should say what the pod is waiting for.
+                        Optional<JsonNode> pod = api.get(call.podPath(), "Pod " + call.name);
+                        if (pod.isPresent()) {
+                            deadline = observe(call, pod.get(), deadline);
+                        }
+                        if (call.state == State.STARTING) {
+                            call.setupError = "runner pod " + call.name + " did not start within "
+                                    + settings.startTimeout().toMillis() + " ms (" + call.lastWaiting + ")";
+                            call.state = State.DONE;
+                        }
                     }
                     case RUNNING -> {
                         kill(call, KillReason.WALL_CLOCK);
