@@ -48,8 +48,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ({@link ScriptedHarmonyEngine#picking()}): otherwise the sampler's pass over a 201k-entry logits row per token
  * was the largest CPU cost of the run, a model cost the loop does not add.
  *
- * <p>It runs one or more <em>load levels</em> (N conversations at once, {@code --conversations 1,10,50}); each level
- * runs warm-up rounds, then measured rounds until it has enough turns. Latency and throughput are two ends of one
+ * <p>It runs one or more <em>load levels</em> (N conversations at once, {@code --conversations 1,10,50,200}); each
+ * level runs warm-up rounds, then measured rounds until it has enough turns. Latency and throughput are two ends of one
  * curve (Little's law: N conversations at L seconds per turn make N/L turns per second), so the summary reads the
  * latency at the lightest level and the throughput at the heaviest.
  *
@@ -67,7 +67,7 @@ public final class LoopOverheadBench {
     private record Args(int[] levels, int turns, int warmup, int minTurns, int maxBatch, int toolWorkers,
                         int toolPollMs, int idleSeconds) {
         static Args parse(String[] argv) {
-            int[] levels = {1, 10, 50};
+            int[] levels = {1, 10, 50, 200};
             int m = 4, warmup = 1, minTurns = 600, batch = 64, tools = 2, toolPoll = 50, idle = 5;
             for (int i = 0; i < argv.length; i++) {
                 String v = i + 1 < argv.length ? argv[i + 1] : null;
@@ -84,7 +84,7 @@ public final class LoopOverheadBench {
                     case "--tool-poll-ms" -> { toolPoll = Integer.parseInt(v); i++; }
                     case "--idle-seconds" -> { idle = Integer.parseInt(v); i++; }
                     case "--help", "-h" -> {
-                        System.out.println("loop-overhead [--conversations 1,10,50] [--turns M=4] [--warmup-rounds 1] "
+                        System.out.println("loop-overhead [--conversations 1,10,50,200] [--turns M=4] [--warmup-rounds 1] "
                             + "[--min-turns 600] [--max-batch 64] [--tool-workers 2] [--tool-poll-ms 50] [--idle-seconds 5]");
                         System.exit(0);
                     }
