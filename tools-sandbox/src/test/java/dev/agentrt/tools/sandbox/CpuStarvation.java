@@ -17,7 +17,12 @@ final class CpuStarvation {
 
     /** {@code targetMs} scaled by the run-queue length per core (at least 1). */
     static long bound(long targetMs) {
-        return Math.round(targetMs * Math.max(1.0, loadPerCore()));
+        return bound(targetMs, loadPerCore());
+    }
+
+    /** {@code targetMs} scaled by a load per core measured earlier (before the test added load of its own). */
+    static long bound(long targetMs, double loadPerCore) {
+        return Math.round(targetMs * Math.max(1.0, loadPerCore));
     }
 
     static double loadPerCore() {
