@@ -80,6 +80,8 @@ final class FakeKubernetesApi implements AutoCloseable {
     volatile boolean watchesBreak;
     /** A pod create is applied at once but answered this much later (a lost answer, for short client timeouts). */
     volatile long podCreateAnswerDelayMs;
+    /** A pod create is answered only once its script has reported the container running (a slow answer). */
+    volatile boolean podCreateAnsweredAfterRunning;
 
     FakeKubernetesApi() throws IOException {
         this(null);
@@ -194,6 +196,10 @@ final class FakeKubernetesApi implements AutoCloseable {
             }
             log.writeBytes(bytes);
             notifyAll();
+        }
+
+        synchronized boolean reportedRunning() {
+            return !object.at("/status/containerStatuses/0/state/running").isMissingNode();
         }
 
         synchronized byte[] logBytes() {
@@ -414,7 +420,14 @@ final class FakeKubernetesApi implements AutoCloseable {
                 status(exchange, 409, "AlreadyExists", "pods \"" + n + "\" already exists");
                 return;
             }
+            // The answer is the pod as created, as a real API server gives it: the script may already have
+            // changed the pod when the answer goes out (a starved handler thread), and a later state under a later
+            // resourceVersion would hide that change from a watch started from the answer's version.
+            ObjectNode created = snapshot(pod);
             play(pod);
+            if (podCreateAnsweredAfterRunning && !awaitRunning(pod)) {
+                return;
+            }
             if (podCreateAnswerDelayMs > 0) {
                 try {
                     Thread.sleep(podCreateAnswerDelayMs);
@@ -422,7 +435,7 @@ final class FakeKubernetesApi implements AutoCloseable {
                     return;
                 }
             }
-            json(exchange, 201, snapshot(pod));
+            json(exchange, 201, created);
         } else if (name == null && method.equals("GET") && "true".equals(query.get("watch"))) {
             watch(exchange, query);
         } else if (name == null && method.equals("GET")) {
@@ -460,6 +473,19 @@ final class FakeKubernetesApi implements AutoCloseable {
         } else {
             status(exchange, 405, "MethodNotAllowed", method);
         }
+    }
+
+    private boolean awaitRunning(FakePod pod) {
+        synchronized (pod) {
+            while (!pod.reportedRunning() && !stopped) {
+                try {
+                    pod.wait(100);
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static ObjectNode snapshot(FakePod pod) {
