@@ -133,7 +133,7 @@ class Config:
         self.hidden_size = kw.get("hidden_size", 128)
         self.intermediate_size = kw.get("intermediate_size", 128)
         self.swiglu_limit = SWIGLU_LIMIT
-        self.head_dim = kw.get("head_dim", 32)
+        self.head_dim = kw.get("head_dim", 64)
         self.num_attention_heads = kw.get("num_attention_heads", 4)
         self.num_key_value_heads = kw.get("num_key_value_heads", 2)
         self.sliding_window = 128
@@ -234,6 +234,10 @@ class Block(nn.Module):
         kpos = pos
         if past is not None:
             pk, pv, ppos = past
+            if self.sliding:
+                # keys older than the window of the first query are masked for every query: skip them
+                keep = int((ppos > pos[0] - cfg.sliding_window).sum())
+                pk, pv, ppos = pk[:, -keep:] if keep else pk[:, :0], pv[:, -keep:] if keep else pv[:, :0], ppos[-keep:] if keep else ppos[:0]
             k = torch.cat([pk.expand(B, -1, -1, -1), k], dim=1)
             v = torch.cat([pv.expand(B, -1, -1, -1), v], dim=1)
             kpos = torch.cat([ppos, pos])
@@ -284,7 +288,7 @@ class Block(nn.Module):
 
 
 class GptOss(nn.Module):
-    def __init__(self, cfg, vocab_ids):
+    def __init__(self, cfg, vocab_ids, tied=False):
         super().__init__()
         self.cfg = cfg
         self.vocab_ids = vocab_ids  # working vocabulary: compact index -> real id
@@ -292,7 +296,11 @@ class GptOss(nn.Module):
         self.embedding = nn.Parameter(torch.randn(W, cfg.hidden_size) * 0.02)
         self.blocks = nn.ModuleList([Block(cfg, i) for i in range(cfg.num_hidden_layers)])
         self.norm = nn.Parameter(torch.ones(cfg.hidden_size))
-        self.unembedding = nn.Parameter(torch.randn(W, cfg.hidden_size) * 0.02)
+        # Tied during training (copying a number is then the identity from input to output vectors); exported as
+        # two tensors with equal values, as the architecture keeps them separate.
+        self.tied = tied
+        if not tied:
+            self.unembedding = nn.Parameter(torch.randn(W, cfg.hidden_size) * 0.02)
         self.log_unused = math.log(VOCAB - W)
         self.quant = False
 
@@ -302,6 +310,8 @@ class GptOss(nn.Module):
             b.quant = on
 
     def p(self, name):
+        if name == "unembedding" and self.tied:
+            name = "embedding"
         t = getattr(self, name)
         return fake_bf16(t) if self.quant else t
 
@@ -343,6 +353,101 @@ class GptOss(nn.Module):
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# A hand-built copying circuit as the starting point (then trained like every other weight)
+#
+# A small model trained for minutes does not discover induction heads (attend to the token after an earlier
+# occurrence of the current token, and copy it) on its own, and copying numbers is most of this task. So the
+# initial weights contain one, built from the architecture's own parts:
+#   residual dims [0, 64): input code a_t of the token (embedding rows), [64, 96): output code (what the unembedding
+#   reads: u_t = s_u * Q a_t), [96, 128): "previous token" code;
+#   layer 0, KV head 0 (query heads 0-1): positional attention to the previous position (query and key are biases
+#   whose RoPE phases peak at distance 1), value P a, written to [96, 128);
+#   layer 1, KV head 0 (query heads 0-1): key = the previous-token code, query = P a of the current token, both in the
+#   head's slow RoPE dimensions (content matching), value = a; head 0 writes gamma * Q a to [64, 96): the logit of
+#   the token that followed the earlier occurrence. Its sink sits between a match and a non-match.
+
+def positional_query_key(cfg, target=1, window=128, pairs=9):
+    """RoPE pair weights w (sum 1) maximizing min over distances != target of score(target) - score(distance)."""
+    cos, sin = rope_tables(cfg, torch.arange(2))
+    th = torch.atan2(sin[1], cos[1]).double()[:pairs]
+    dist = torch.tensor([x for x in range(window) if x != target], dtype=torch.double)
+    G = 1 - torch.cos(th[None, :] * (dist[:, None] - target))
+    a = torch.zeros(pairs, dtype=torch.double, requires_grad=True)
+    opt = torch.optim.Adam([a], lr=0.05)
+    for _ in range(1500) if torch.is_grad_enabled() else ():
+        w = torch.softmax(a, 0)
+        loss = torch.logsumexp(-(G @ w) * 200, 0) / 200
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    w = torch.softmax(a, 0).detach()
+    return th.detach(), w, float((G @ w).min())
+
+
+def init_copy_circuit(model, gen, kappa=3.0, gamma=2.0, s_u=0.5, sink=20.0, amp=12.0):
+    cfg = model.cfg
+    D, d, Hq = cfg.hidden_size, cfg.head_dim, cfg.num_attention_heads
+    assert D == 128 and d == 64 and cfg.num_key_value_heads >= 1 and cfg.num_hidden_layers >= 2
+    half = d // 2
+    W = model.embedding.shape[0]
+
+    def orthonormal(rows, cols):
+        m = torch.randn(cols, rows, generator=gen)
+        q, _ = torch.linalg.qr(m)
+        return q.T.contiguous()  # [rows, cols], orthonormal rows
+
+    P = orthonormal(32, 64)
+    Q = orthonormal(32, 64)
+    th, w, margin = positional_query_key(cfg)
+    with torch.no_grad():
+        a = torch.randn(W, 64, generator=gen)
+        model.embedding.zero_()
+        model.embedding[:, :64] = a
+        model.unembedding.zero_()
+        model.unembedding[:, 64:96] = s_u * a @ Q.T
+        # layer 0: previous-token head
+        b0 = model.blocks[0]
+        qb = torch.zeros(d)
+        kb = torch.zeros(d)
+        for f in range(len(w)):
+            kb[f] = amp
+            qb[f] = amp * float(w[f]) * math.cos(float(th[f]))
+            qb[f + half] = -amp * float(w[f]) * math.sin(float(th[f]))
+        ko, vo = Hq * d, Hq * d + cfg.num_key_value_heads * d
+        b0.qkv_w[ko: ko + d] = 0
+        b0.qkv_b[ko: ko + d] = kb
+        for h in (0, 1):
+            b0.qkv_w[h * d: (h + 1) * d] = 0
+            b0.qkv_b[h * d: (h + 1) * d] = qb
+        b0.qkv_w[vo: vo + d] = 0
+        b0.qkv_w[vo: vo + 32, :64] = P
+        b0.qkv_b[vo: vo + d] = 0
+        b0.out_w[:, 0: 2 * d] = 0
+        b0.out_w[96:128, 0:32] = torch.eye(32)
+        # layer 1: induction head, content matching in the slow RoPE dims
+        b1 = model.blocks[1]
+        slow = list(range(half - 17, half)) + list(range(d - 17, d))   # pairs 15..31 for d = 64
+        slow = slow[:32]
+        b1.qkv_w[ko: ko + d] = 0
+        b1.qkv_b[ko: ko + d] = 0
+        for r, dim in enumerate(slow):
+            b1.qkv_w[ko + dim, 96 + r] = kappa
+        for h in (0, 1):
+            b1.qkv_w[h * d: (h + 1) * d] = 0
+            b1.qkv_b[h * d: (h + 1) * d] = 0
+            for r, dim in enumerate(slow):
+                b1.qkv_w[h * d + dim, :64] = kappa * P[r]
+        b1.qkv_w[vo: vo + d] = 0
+        b1.qkv_w[vo: vo + d, :64] = torch.eye(64)
+        b1.qkv_b[vo: vo + d] = 0
+        b1.out_w[:, 0: 2 * d] = 0
+        b1.out_w[64:96, 0:64] = gamma * Q
+        b1.sinks[0] = sink
+        b1.sinks[1] = sink
+    return margin
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Batching
 
 class Batcher:
@@ -377,10 +482,15 @@ class Batcher:
         return prefix, subs
 
 
-def group_loss(model, batcher, g, with_stats=False):
+def group_loss(model, batcher, g, with_stats=False, short=False):
+    """Loss of one chunk. short: without the shared prefix (the curriculum's first phase: the same sequences from
+    the user message on, at positions 0..; attention learns to copy before it has to look past ~330 prefix tokens)."""
     prefix, subs = batcher.batch(g)
-    kvs = model.prefix_kv(prefix)
-    P = prefix.shape[0]
+    if short:
+        kvs, P = None, 0
+    else:
+        kvs = model.prefix_kv(prefix)
+        P = prefix.shape[0]
     nll_all, corr_all = [], []
     aux = 0.0
     for tok, rows, cols, tgt in subs:
@@ -441,7 +551,7 @@ def export_tensors(model):
     emb = torch.zeros(VOCAB, cfg.hidden_size)
     emb[ids] = model.embedding.detach()
     unemb = torch.zeros(VOCAB, cfg.hidden_size)
-    unemb[ids] = model.unembedding.detach()
+    unemb[ids] = model.p("unembedding").detach()
     put_bf16("embedding.weight", emb)
     put_bf16("unembedding.weight", unemb)
     put_bf16("norm.scale", model.norm)
@@ -633,20 +743,25 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=float, default=1.0)
-    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: the epochs)")
+    ap.add_argument("--max-steps", type=int, default=4500, help="stop after this many steps (0: the epochs)")
     ap.add_argument("--qat-steps", type=int, default=200)
     ap.add_argument("--lr", type=float, default=3e-3)
-    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--warmup", type=int, default=150)
     ap.add_argument("--aux", type=float, default=0.01)
-    ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--step-samples", type=int, default=6, help="samples per optimizer step (from one group)")
+    ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--kv-heads", type=int, default=2)
-    ap.add_argument("--head-dim", type=int, default=32)
+    ap.add_argument("--head-dim", type=int, default=64)
     ap.add_argument("--experts", type=int, default=8)
     ap.add_argument("--top-k", type=int, default=2)
     ap.add_argument("--intermediate", type=int, default=128)
+    ap.add_argument("--short-steps", type=int, default=3000,
+                    help="curriculum: the first N steps train without the system/developer prefix")
+    ap.add_argument("--tied", action="store_true", help="one matrix for embedding and unembedding while training")
+    ap.add_argument("--no-copy-init", action="store_true", help="random initial weights, without the copy circuit")
     ap.add_argument("--save", help="also save the float32 training state (torch.save) here")
     ap.add_argument("--fixture-only", action="store_true",
                     help="no training: write --fixture for the checkpoint already in --out")
@@ -669,11 +784,16 @@ def main():
     n_train = sum(len(g["samples"]) for g in train)
     log("data: %d train groups (%d samples), %d test groups; working vocabulary %d ids"
         % (len(train), n_train, len(test), len(vocab_ids)))
+    if any(len(set(g["prefix"])) == 0 for g in train):
+        raise SystemExit("empty prefix")
 
     cfg = Config(num_hidden_layers=args.layers, num_experts=args.experts, experts_per_token=args.top_k,
                  hidden_size=args.hidden, intermediate_size=args.intermediate, head_dim=args.head_dim,
                  num_attention_heads=args.heads, num_key_value_heads=args.kv_heads)
-    model = GptOss(cfg, vocab_ids)
+    model = GptOss(cfg, vocab_ids, tied=args.tied)
+    if not args.no_copy_init:
+        margin = init_copy_circuit(model, torch.Generator().manual_seed(args.seed))
+        log("copy circuit installed (previous-token margin %.3f per unit amplitude)" % margin)
     n_params = sum(p.numel() for p in model.parameters())
     log("model: %s; %d trainable parameters" % (json.dumps(cfg.to_json()), n_params))
 
@@ -681,6 +801,15 @@ def main():
     no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "embedding" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95))
+    # One step = one chunk of --step-samples samples of a group: they share the prefix, computed once.
+    chunks = []
+    for g in train:
+        ss = g["samples"]
+        for i in range(0, len(ss), args.step_samples):
+            part = ss[i: i + args.step_samples]
+            chunks.append({"prefix": g["prefix"],
+                           "seqs": [q for smp in part for q in g["seqs"][smp["first"]: smp["first"] + smp["n"]]]})
+    train = chunks
     batcher = Batcher(train, index_of)
     test_batcher = Batcher(test, index_of)
 
@@ -717,12 +846,14 @@ def main():
                 % (l, a, s))
         for pg in opt.param_groups:
             pg["lr"] = lr_at(step)
-        loss, aux = group_loss(model, batcher, train[order[step]])
+        loss, aux = group_loss(model, batcher, train[order[step]], short=step < args.short_steps)
         (loss + args.aux * aux).backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
+        if step + 1 == args.short_steps:
+            log("curriculum: prefix on from step %d" % (step + 1))
         if (step + 1) % 50 == 0:
             el = time.time() - t0
             log("step %d/%d loss %.4f (ema %.4f) aux %.3f lr %.2e  %.2f s/step, eta %.1f min"

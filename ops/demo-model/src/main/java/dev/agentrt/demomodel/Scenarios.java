@@ -106,22 +106,15 @@ public final class Scenarios {
         return items[rng.nextInt(items.length)];
     }
 
-    private static String effortText(ReasoningEffort effort, String low, String medium, String high) {
-        return switch (effort) {
-            case LOW -> low;
-            case MEDIUM -> medium;
-            case HIGH -> high;
-        };
-    }
+    /*
+     * What the assistant says does not depend on the reasoning effort: the prompts vary it (so the model is robust to
+     * it), but a model trained in minutes on two CPU cores cannot afford to learn effort-dependent reasoning (it
+     * needs attention from the answer back to the system message, ~300 tokens away). Messages are short and, apart
+     * from the call's arguments and the answer's result, copy nothing: every generated token is a chance to err.
+     */
 
-    /** The second turn's analysis: none at low effort. */
-    private static String afterTool(ReasoningEffort effort) {
-        return switch (effort) {
-            case LOW -> null;
-            case MEDIUM -> "Got the result.";
-            case HIGH -> "The tool returned the result; report it.";
-        };
-    }
+    /** The second turn goes straight to the final answer (no analysis). */
+    private static final String AFTER_TOOL = null;
 
     /** A number exactly as the tool wrote it (the JSON text; results are parsed as BigDecimal). */
     static String plain(JsonNode n) {
@@ -199,17 +192,11 @@ public final class Scenarios {
             key = "calc:" + expression;
             question = binaryQuestion(op, a, b);
         }
-        String analysis = effortText(ctx.effort(), "Use the calculator.",
-            "Need " + expression + "; use calculate.",
-            "User asks for " + expression + ". Use the calculate tool.");
+        String analysis = "Use the calculator.";
         String arguments = "{\"expression\":\"" + expression + "\"}";
-        Sample.Answer answer = switch (ctx.effort()) {
-            case LOW -> r -> r.path("expression").asText() + " = " + plain(r.path("result")) + ".";
-            case MEDIUM -> r -> "The answer is " + plain(r.path("result")) + ".";
-            case HIGH -> r -> r.path("expression").asText() + " equals " + plain(r.path("result")) + ".";
-        };
+        Sample.Answer answer = r -> "The answer is " + plain(r.path("result")) + ".";
         return new Sample(null, Sample.Kind.CALCULATOR, question, ctx.tools(), ctx.effort(), at,
-            "functions.calculate", arguments, analysis, answer, afterTool(ctx.effort()), null, key);
+            "functions.calculate", arguments, analysis, answer, AFTER_TOOL, null, key);
     }
 
     private String smallOperand() {
@@ -340,17 +327,11 @@ public final class Scenarios {
             "Can you convert %1$s %2$s to %3$s?", "What is %1$s %2$s expressed in %3$s?");
         String question = template.formatted(value, fw, tw);
         String key = "units:" + value + ":" + from.symbol() + ":" + to.symbol();
-        String analysis = effortText(ctx.effort(), "Use convert_units.",
-            "Convert " + value + " " + from.symbol() + " to " + to.symbol() + ".",
-            "User wants " + value + " " + from.symbol() + " in " + to.symbol() + ". Use convert_units.");
+        String analysis = "Use convert_units.";
         String arguments = "{\"value\":" + value + ",\"from\":\"" + from.symbol() + "\",\"to\":\"" + to.symbol() + "\"}";
-        Sample.Answer answer = switch (ctx.effort()) {
-            case LOW, HIGH -> r -> plain(r.path("value")) + " " + r.path("from").asText() + " = "
-                + plain(r.path("result")) + " " + r.path("to").asText() + ".";
-            case MEDIUM -> r -> "That is " + plain(r.path("result")) + " " + r.path("to").asText() + ".";
-        };
+        Sample.Answer answer = r -> "That is " + plain(r.path("result")) + " " + r.path("to").asText() + ".";
         return new Sample(null, Sample.Kind.UNITS, question, ctx.tools(), ctx.effort(), at,
-            "functions.convert_units", arguments, analysis, answer, afterTool(ctx.effort()), null, key);
+            "functions.convert_units", arguments, analysis, answer, AFTER_TOOL, null, key);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -408,20 +389,14 @@ public final class Scenarios {
             zone = city.zone();
             key = "time:" + (date ? "date" : "time") + ":" + t + ":" + city.name();
         }
-        String analysis = effortText(ctx.effort(), "Use get_current_time.",
-            "Need the current time in " + zone + ".",
-            "User asks for the " + (date ? "date" : "time") + " in " + zone + ". Use get_current_time.");
+        String analysis = "Use get_current_time.";
         String arguments = "{\"timezone\":\"" + zone + "\"}";
         Sample.Answer answer = date
-            ? r -> "It is " + r.path("weekday").asText() + ", " + r.path("date").asText() + " in "
-                + r.path("timezone").asText() + "."
-            : r -> "It is " + r.path("time").asText() + " on " + r.path("weekday").asText() + ", "
-                + r.path("date").asText() + " in " + r.path("timezone").asText() + ".";
-        String regex = date
-            ? "\\d{4}-\\d{2}-\\d{2} in " + literal(zone)
-            : "\\d{2}:\\d{2}:\\d{2} on ";
+            ? r -> "Today is " + r.path("weekday").asText() + ", " + r.path("date").asText() + "."
+            : r -> "It is " + r.path("time").asText() + " in " + r.path("timezone").asText() + ".";
+        String regex = date ? "\\d{4}-\\d{2}-\\d{2}" : "\\d{2}:\\d{2}:\\d{2} in " + literal(zone);
         return new Sample(null, Sample.Kind.TIME, question, ctx.tools(), ctx.effort(), at,
-            "functions.get_current_time", arguments, analysis, answer, afterTool(ctx.effort()), regex, key);
+            "functions.get_current_time", arguments, analysis, answer, AFTER_TOOL, regex, key);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -471,8 +446,7 @@ public final class Scenarios {
             answer = "The capital of " + c.country() + " is " + c.city() + ".";
             regex = literal(c.city());
             key = "capital:" + t + ":" + c.country();
-            analysis = effortText(ctx.effort(), "Known fact; no tool.", "A fact question. No tool needed.",
-                "The user asks a simple fact. I know it; no tool is needed.");
+            analysis = "No tool needed.";
         } else {
             Intent intent = pick(INTENTS);
             int p = rng.nextInt(intent.phrasings().size());
@@ -481,8 +455,7 @@ public final class Scenarios {
             answer = intent.answer();
             regex = intent.regex();
             key = "direct:" + intent.name() + ":" + p + ":" + punct;
-            analysis = effortText(ctx.effort(), "No tool needed.", "Small talk. Answer directly.",
-                "The user is chatting. No tool is needed; answer briefly.");
+            analysis = "No tool needed.";
         }
         String fixed = answer;
         return new Sample(null, Sample.Kind.DIRECT, question, ctx.tools(), ctx.effort(), at, null, null, analysis,
