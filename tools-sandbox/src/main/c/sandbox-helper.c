@@ -14,8 +14,16 @@
  *   --landlock-ro/--landlock-rx/--landlock-rw PATH   Landlock rules; missing paths are skipped
  *   --landlock-min-abi N  apply Landlock, refuse to run below this ABI (0 = best effort)
  *   --seccomp-file PATH   load a raw BPF program (generated at build time by gen-seccomp)
+ *   --stdin-file PATH     the guest's stdin, opened as the guest's uid (after --uid/--gid): must be
+ *                         a regular file; symlinks are followed, because Kubernetes Secret volumes
+ *                         are symlink farms (tier B delivers the program this way, no attach)
  *   --chdir PATH          working directory
  *   --env K=V             guest environment (default: empty)
+ *   --init                stay as a minimal init: fork, exec the guest in the child, reap every
+ *                         orphan, forward SIGTERM/SIGINT/SIGHUP/SIGQUIT, and exit with the guest's
+ *                         status (128+N if signal N killed it). For a guest that would otherwise be
+ *                         pid 1 of a pid namespace (a runner pod's container), where the kernel
+ *                         drops signals that have no handler, e.g. RLIMIT_CPU's SIGXCPU.
  * The executor JVM never passes guest-controlled strings as options: ARGV comes from trusted
  * configuration, guest code travels on stdin.
  */
@@ -36,6 +44,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef __NR_landlock_create_ruleset
@@ -256,6 +265,61 @@ static void close_extra_fds(void) {
     }
 }
 
+/* After the uid drop, so the guest's own uid must be able to read it; before Landlock, which may
+ * hide it. O_NOFOLLOW is deliberately absent: the path comes from trusted configuration, and a
+ * Secret volume's files are symlinks into its ..data directory. */
+static void use_stdin_file(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) die("stdin-file open", path);
+    struct stat st;
+    if (fstat(fd, &st) != 0) die("stdin-file fstat", path);
+    if (!S_ISREG(st.st_mode)) fail("stdin-file is not a regular file:", path);
+    if (dup2(fd, STDIN_FILENO) != STDIN_FILENO) die("stdin-file dup2", path);
+    close(fd);
+}
+
+static volatile pid_t init_child = 0;
+
+static void init_forward(int sig) {
+    if (init_child > 0) kill(init_child, sig);
+}
+
+static void run_as_init(char **argv, char **env) {
+    static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+    sigset_t all, old;
+    sigfillset(&all);
+    /* No forwarded signal may arrive between fork and recording the child's pid. */
+    if (sigprocmask(SIG_BLOCK, &all, &old) != 0) die("sigprocmask", NULL);
+    pid_t child = fork();
+    if (child < 0) die("fork", NULL);
+    if (child == 0) {
+        if (sigprocmask(SIG_SETMASK, &old, NULL) != 0) die("sigprocmask", NULL);
+        execve(argv[0], argv, env);
+        die("execve", argv[0]);
+    }
+    init_child = child;
+    for (size_t s = 0; s < sizeof forwarded / sizeof forwarded[0]; s++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = init_forward;
+        sigemptyset(&action.sa_mask);
+        if (sigaction(forwarded[s], &action, NULL) != 0) die("sigaction", NULL);
+    }
+    if (sigprocmask(SIG_SETMASK, &old, NULL) != 0) die("sigprocmask", NULL);
+    close(STDIN_FILENO);
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            die("waitpid", NULL);
+        }
+        if (pid != child) continue; /* a reaped orphan */
+        if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+        if (WIFSIGNALED(status)) _exit(128 + WTERMSIG(status));
+    }
+}
+
 static int cmd_probe(void) {
     printf("landlock_abi=%d\n", landlock_abi());
     int seccomp = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
@@ -291,13 +355,18 @@ static int cmd_run(int argc, char **argv) {
     int env_count = 0;
     struct landlock_plan plan = {.count = 0, .min_abi = 0, .requested = 0};
     long uid = -1, gid = -1, parent_pid = -1;
-    const char *seccomp_file = NULL, *chdir_path = NULL;
+    const char *seccomp_file = NULL, *chdir_path = NULL, *stdin_file = NULL;
+    int as_init = 0;
     int i = 0;
     for (; i < argc; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--") == 0) {
             i++;
             break;
+        }
+        if (strcmp(opt, "--init") == 0) {
+            as_init = 1;
+            continue;
         }
         if (i + 1 >= argc) fail("option needs a value:", opt);
         const char *value = argv[++i];
@@ -327,6 +396,8 @@ static int cmd_run(int argc, char **argv) {
             seccomp_file = value;
         } else if (strcmp(opt, "--chdir") == 0) {
             chdir_path = value;
+        } else if (strcmp(opt, "--stdin-file") == 0 && stdin_file == NULL) {
+            stdin_file = value;
         } else if (strcmp(opt, "--env") == 0 && env_count < MAX_ITEMS) {
             if (strchr(value, '=') == NULL) fail("--env needs K=V:", value);
             env[env_count++] = (char *)value;
@@ -346,6 +417,7 @@ static int cmd_run(int argc, char **argv) {
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) die("pdeathsig", NULL);
         if (getppid() != (pid_t)parent_pid) fail("executor went away before the guest started", NULL);
     }
+    if (stdin_file) use_stdin_file(stdin_file);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("no_new_privs", NULL);
     if (setsid() < 0 && errno != EPERM) die("setsid", NULL);
     if (chdir_path && chdir(chdir_path) != 0) die("chdir", chdir_path);
@@ -353,6 +425,7 @@ static int cmd_run(int argc, char **argv) {
     if (plan.requested) landlock_apply(&plan);
     close_extra_fds();
     if (seccomp_file) seccomp_install();
+    if (as_init) run_as_init(&argv[i], env);
     execve(argv[i], &argv[i], env);
     die("execve", argv[i]);
     return 125;

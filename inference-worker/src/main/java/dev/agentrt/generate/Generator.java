@@ -1,6 +1,7 @@
 package dev.agentrt.generate;
 
 import dev.agentrt.engine.Engine;
+import dev.agentrt.engine.SamplingEngine;
 import dev.agentrt.kv.KvCache;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
@@ -33,6 +34,9 @@ public final class Generator {
             throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
         }
         KvCache cache = engine.newCache(prompt.length + maxTokens);
+        if (engine instanceof SamplingEngine device) {
+            return generateSampled(device, cache, prompt, maxTokens, sampler, onToken);
+        }
         float[] logits = new float[engine.config().vocabSize()];
         KvCache[] caches = {cache};
         int[] next = new int[1];
@@ -51,6 +55,28 @@ public final class Generator {
             }
             next[0] = token;
             engine.decode(caches, next, rows);
+        }
+    }
+
+    /** The same loop with the engine picking the tokens (only ids come back). */
+    private Result generateSampled(SamplingEngine device, KvCache cache, int[] prompt, int maxTokens, Sampler sampler,
+                                   IntConsumer onToken) {
+        KvCache[] caches = {cache};
+        Sampler[] samplers = {sampler};
+        int[] next = new int[1];
+        int[] out = new int[maxTokens];
+        int token = device.prefillAndSample(cache, prompt, sampler);
+        for (int n = 0; ; ) {
+            out[n++] = token;
+            onToken.accept(token);
+            if (stops.isStop(token)) {
+                return new Result(Arrays.copyOf(out, n), StopReason.STOP_TOKEN);
+            }
+            if (n == maxTokens) {
+                return new Result(out, StopReason.MAX_TOKENS);
+            }
+            device.decodeAndSample(caches, new int[] {token}, samplers, next);
+            token = next[0];
         }
     }
 }

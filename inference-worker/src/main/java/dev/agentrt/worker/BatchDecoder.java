@@ -4,6 +4,7 @@ import dev.agentrt.avro.HarmonyMessage;
 import dev.agentrt.avro.InferenceRequest;
 import dev.agentrt.avro.StopReason;
 import dev.agentrt.engine.Engine;
+import dev.agentrt.engine.SamplingEngine;
 import dev.agentrt.generate.Sampler;
 import dev.agentrt.generate.StopTokens;
 import dev.agentrt.harmony.HarmonyParseException;
@@ -150,15 +151,16 @@ public final class BatchDecoder {
     private void admitWaiting() {
         while (active.size() < settings.maxBatch() && !waiting.isEmpty()) {
             DecodingTurn t = waiting.poll();
+            int first;
             try {
-                start(t);
+                first = start(t);
             } catch (RuntimeException e) {
                 fail(t, e);
                 continue;
             }
             active.add(t);
             try {
-                accept(t, t.sampler.sample(t.logits));
+                accept(t, first >= 0 ? first : t.sampler.sample(t.logits));
             } catch (RuntimeException e) {
                 active.remove(t);
                 fail(t, e);
@@ -166,8 +168,11 @@ public final class BatchDecoder {
         }
     }
 
-    /** Sampler, parser, cache (reused when the conversation's previous turn left one) and prefill. */
-    private void start(DecodingTurn t) {
+    /**
+     * Sampler, parser, cache (reused when the conversation's previous turn left one) and prefill. Returns the first
+     * token when the engine picked it itself ({@link SamplingEngine}), else -1 (sample {@code t.logits}).
+     */
+    private int start(DecodingTurn t) {
         t.prefillStartedAt = clock.instant();
         t.sampler = new Sampler(TurnSampling.of(t.request), vocab);
         t.parser = prompts.encoding().newParser(Role.ASSISTANT, true);
@@ -179,11 +184,17 @@ public final class BatchDecoder {
             t.cache = engine.newCache(settings.maxContext());
             t.cachedPromptTokens = 0;
         }
-        t.logits = freeLogitRows.isEmpty() ? new float[vocab] : freeLogitRows.pop();
         int[] suffix = java.util.Arrays.copyOfRange(t.prompt, t.cachedPromptTokens, t.prompt.length);
-        engine.prefill(t.cache, suffix, t.logits);
+        int first = -1;
+        if (engine instanceof SamplingEngine device) {
+            first = device.prefillAndSample(t.cache, suffix, t.sampler);
+        } else {
+            t.logits = freeLogitRows.isEmpty() ? new float[vocab] : freeLogitRows.pop();
+            engine.prefill(t.cache, suffix, t.logits);
+        }
         t.promptInCache();
         t.prefillEndedAt = clock.instant();
+        return first;
     }
 
     private void decodeActive() {
@@ -191,14 +202,22 @@ public final class BatchDecoder {
         KvCache[] caches = new KvCache[n];
         int[] tokens = new int[n];
         float[][] logits = new float[n][];
+        Sampler[] samplers = new Sampler[n];
+        int[] picked = null;
         for (int i = 0; i < n; i++) {
             DecodingTurn t = active.get(i);
             caches[i] = t.cache;
             tokens[i] = t.pending;
             logits[i] = t.logits;
+            samplers[i] = t.sampler;
         }
         try {
-            engine.decode(caches, tokens, logits);
+            if (engine instanceof SamplingEngine device) {
+                picked = new int[n];
+                device.decodeAndSample(caches, tokens, samplers, picked);
+            } else {
+                engine.decode(caches, tokens, logits);
+            }
         } catch (RuntimeException e) {
             // One call ran every sequence: none of them can be trusted to go on.
             LOG.warn("engine decode failed for a batch of {}; failing those turns", n, e);
@@ -214,7 +233,7 @@ public final class BatchDecoder {
             DecodingTurn t = batch.get(i);
             t.fedBack(tokens[i]);
             try {
-                accept(t, t.sampler.sample(t.logits));
+                accept(t, picked != null ? picked[i] : t.sampler.sample(t.logits));
             } catch (RuntimeException e) {
                 active.remove(t);
                 fail(t, e);

@@ -27,6 +27,9 @@ final class WorkerClients {
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.groupId() + "-" + s.workerId());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // A transaction that starts while the previous one's markers are still being written is answered
+        // CONCURRENT_TRANSACTIONS and retried after this backoff; the 100 ms default showed up as 100 ms hops.
+        p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10L);
         return p;
     }
 

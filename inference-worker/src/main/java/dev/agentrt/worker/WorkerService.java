@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -92,8 +93,10 @@ public final class WorkerService implements AutoCloseable {
     // shared between the threads
     private final BlockingQueue<DecodeCommand> inbox = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong committedResults = new AtomicLong();
+    private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile boolean running = true;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -178,6 +181,11 @@ public final class WorkerService implements AutoCloseable {
         return committedResults.get();
     }
 
+    /** Transactions committed so far (one per poll pass that had results or dead letters). */
+    public long transactions() {
+        return transactions.get();
+    }
+
     /** Records sent to {@code dlq} so far. */
     public long deadLettered() {
         return deadLettered.get();
@@ -227,8 +235,14 @@ public final class WorkerService implements AutoCloseable {
         }
     }
 
-    /** A finished turn should not wait out the poll timeout before its result is committed. */
+    /**
+     * A finished turn should not wait out the poll timeout before its result is committed. One wakeup per
+     * collection is enough: while one is pending, the poll thread will collect every turn finished before it.
+     */
     private void wakePollThread() {
+        if (!wakePending.compareAndSet(false, true)) {
+            return;
+        }
         try {
             consumer.wakeup();
         } catch (RuntimeException closing) {
@@ -307,6 +321,7 @@ public final class WorkerService implements AutoCloseable {
     }
 
     private void collectFinished() {
+        wakePending.set(false);
         Finished f;
         while ((f = finished.poll()) != null) {
             if (epochs.getOrDefault(f.tp(), -1) != f.epoch()) {
@@ -317,12 +332,17 @@ public final class WorkerService implements AutoCloseable {
         }
     }
 
-    /** One transaction: the finished results, the dead letters, and the committable offsets. */
+    /**
+     * One transaction: the finished results, the dead letters, and the committable offsets. Offsets alone never
+     * make a transaction: they move without a finished record only over transaction markers, which the next result
+     * carries (an offsets-only transaction right before a result's would also make that one wait for the first's
+     * markers: CONCURRENT_TRANSACTIONS and a retry backoff).
+     */
     private void commit() {
-        Map<TopicPartition, Long> next = offsets.committable();
-        if (pendingResults.isEmpty() && pendingDeadLetters.isEmpty() && next.isEmpty()) {
+        if (pendingResults.isEmpty() && pendingDeadLetters.isEmpty()) {
             return;
         }
+        Map<TopicPartition, Long> next = offsets.committable();
         try {
             results.beginTransaction();
             for (InferenceResult r : pendingResults) {
@@ -350,6 +370,7 @@ public final class WorkerService implements AutoCloseable {
             return;
         }
         offsets.committed(next);
+        transactions.incrementAndGet();
         committedResults.addAndGet(pendingResults.size());
         deadLettered.addAndGet(pendingDeadLetters.size());
         pendingResults.clear();

@@ -176,6 +176,45 @@ class WorkerServiceIT {
         }
     }
 
+    /**
+     * Requests written in transactions (as the orchestrator writes them) leave a commit marker after each record.
+     * Moving the committed offset over a marker is not worth a transaction of its own: each result's transaction
+     * carries it. (An offsets-only transaction right before a result's made the result wait out a
+     * CONCURRENT_TRANSACTIONS retry.)
+     */
+    @Test
+    void requestsWrittenInTransactionsCostOneTransactionPerResult(@KafkaBootstrap String bootstrap) throws Exception {
+        AgentrtTopics topics = topics(bootstrap);
+        var producerConfig = Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, topics.prefix() + "test-orchestrator");
+        var engine = ScriptedHarmonyEngine.inOrder(dev.agentrt.worker.testing.HarmonyCompletions.completion(
+                dev.agentrt.worker.testing.HarmonyCompletions.answer("one")),
+            dev.agentrt.worker.testing.HarmonyCompletions.completion(
+                dev.agentrt.worker.testing.HarmonyCompletions.answer("two")),
+            dev.agentrt.worker.testing.HarmonyCompletions.completion(
+                dev.agentrt.worker.testing.HarmonyCompletions.answer("three")));
+        try (var producer = new KafkaProducer<>(producerConfig, new org.apache.kafka.common.serialization.StringSerializer(),
+                 new ByteArraySerializer());
+             var io = new Io(bootstrap);
+             var results = io.reader(topics.inferenceResults(), InferenceResult.class);
+             var worker = worker(bootstrap, topics, "tx", 4, engine)) {
+            producer.initTransactions();
+            for (int turn = 1; turn <= 3; turn++) {
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(topics.inference(), "t1", AgentrtSerdes.inferenceRequest().serializer()
+                    .serialize(topics.inference(), Requests.simple("t1", turn, 8))));
+                producer.commitTransaction();
+                InferenceResult result = results.next(WAIT);
+                assertThat(result.getTurn()).isEqualTo(turn);
+                assertThat(result.getError()).isNull();
+            }
+            assertThat(results.drain(Duration.ofSeconds(1))).isEmpty();
+            assertThat(worker.transactions()).as("transactions for 3 results").isEqualTo(3);
+            // Records at 0, 2, 4 (markers after each): the last result's transaction committed past record 4.
+            assertThat(committed(bootstrap, topics)).isGreaterThanOrEqualTo(5);
+        }
+    }
+
     /** Sum of the committed offsets of the worker group on the inference topic (0 when none). */
     private static long committed(String bootstrap, AgentrtTopics topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {

@@ -96,7 +96,7 @@ public final class ToolExecutor {
             return trusted(call, function, IN_PROCESS_TIER);
         }
         if (builtins.find(call.recipient()).isPresent()) {
-            return builtin(call, IN_PROCESS_TIER);
+            return builtin(builtins, call);
         }
         return ToolResult.refused(call, ToolStatus.UNKNOWN_TOOL, "unknown tool '" + printable(call.recipient())
                 + "'; available: " + available(), tier);
@@ -181,7 +181,12 @@ public final class ToolExecutor {
         }
     }
 
-    private ToolResult builtin(ToolCall call, String tier) {
+    /**
+     * A call to one of {@code builtins}, run in process: what {@link #execute} does for a builtin's recipient. Needs
+     * no sandbox, so in-process drivers of the loop (e.g. {@code agentrt eval}) answer calls exactly as the service.
+     */
+    public static ToolResult builtin(BuiltinTools builtins, ToolCall call) {
+        String tier = IN_PROCESS_TIER;
         long start = System.nanoTime();
         BuiltinTools.Outcome outcome = builtins.call(call.recipient(), call.arguments());
         long wallMs = (System.nanoTime() - start) / 1_000_000;

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Attention of one query head over cached keys/values with a learned sink (spec §6.3): the sink logit joins the
  * softmax (not scaled, no value) and its probability is dropped, so the weights sum to less than one.
  */
-final class AttentionKernel {
+public final class AttentionKernel {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private AttentionKernel() {
@@ -19,7 +19,7 @@ final class AttentionKernel {
      *                {@code j mod ring} for sliding ones (ring = 0 means no wrapping)
      * @param first   first allowed key position; {@code last} the query position (inclusive)
      */
-    static void attend(float[] q, int qOff, float[] keys, float[] values, int kvOff, int kvStride, int ring, int first,
+    public static void attend(float[] q, int qOff, float[] keys, float[] values, int kvOff, int kvStride, int ring, int first,
                        int last, float sink, float scale, float[] scores, float[] out, int outOff, int d) {
         float max = sink;
         for (int j = first; j <= last; j++) {

@@ -10,6 +10,8 @@ public enum SynthPreset {
     TINY_1K("tiny-1k", true, tiny(1024)),
     /** Spec §12.1 with the real vocabulary, so Harmony token ids can be fed. */
     TINY_FULL("tiny-full", true, tiny(201088)),
+    /** Real widths (hidden, heads, experts' shapes) with 4 layers, 8 experts and a 32k vocabulary: about 1 GB. */
+    MID("mid", false, GptOssConfig.of(4, 8, 4, 32768, 2880, 2880, 7.0f, 64, 64, 8, 128, 4096, 150000f, 32f, 1f, 32f)),
     GPT_OSS_20B("20b", false, real(24, 32)),
     GPT_OSS_120B("120b", false, real(36, 128));
 

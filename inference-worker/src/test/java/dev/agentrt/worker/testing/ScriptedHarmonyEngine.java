@@ -1,6 +1,8 @@
 package dev.agentrt.worker.testing;
 
 import dev.agentrt.engine.Engine;
+import dev.agentrt.engine.SamplingEngine;
+import dev.agentrt.generate.Sampler;
 import dev.agentrt.generate.StopTokens;
 import dev.agentrt.harmony.HarmonyEncoding;
 import dev.agentrt.kv.KvCache;
@@ -8,7 +10,9 @@ import dev.agentrt.model.GptOssConfig;
 import dev.agentrt.model.synth.SynthPreset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -145,7 +149,11 @@ public final class ScriptedHarmonyEngine implements Engine {
 
     @Override
     public void prefill(KvCache cache, int[] tokens, float[] lastLogits) {
-        Cache c = (Cache) cache;
+        oneHot(lastLogits, prefillNext((Cache) cache, tokens));
+    }
+
+    /** Appends the prompt, asks the script for this turn's completion, and answers its first token. */
+    private int prefillNext(Cache c, int[] tokens) {
         c.append(tokens);
         int[] sequence = Arrays.copyOf(c.tokens, c.length);
         int[] completion = script.completion(
@@ -156,7 +164,7 @@ public final class ScriptedHarmonyEngine implements Engine {
         c.completion = completion.clone();
         c.next = 0;
         prefills.incrementAndGet();
-        oneHot(lastLogits, c.nextToken());
+        return c.nextToken();
     }
 
     @Override
@@ -166,12 +174,7 @@ public final class ScriptedHarmonyEngine implements Engine {
 
     @Override
     public void decode(KvCache[] caches, int[] tokens, float[][] logits) {
-        decodeCalls++;
-        maxDecodeBatch = Math.max(maxDecodeBatch, caches.length);
-        if (failNextDecode) {
-            failNextDecode = false;
-            throw new IllegalStateException("scripted decode failure");
-        }
+        startDecode(caches.length);
         for (int i = 0; i < caches.length; i++) {
             Cache c = (Cache) caches[i];
             c.append(new int[] {tokens[i]});
@@ -180,9 +183,79 @@ public final class ScriptedHarmonyEngine implements Engine {
         decodedTokens.addAndGet(caches.length);
     }
 
-    private static void oneHot(float[] logits, int token) {
-        Arrays.fill(logits, -1e9f);
+    private void startDecode(int batch) {
+        decodeCalls++;
+        maxDecodeBatch = Math.max(maxDecodeBatch, batch);
+        if (failNextDecode) {
+            failNextDecode = false;
+            throw new IllegalStateException("scripted decode failure");
+        }
+    }
+
+    /**
+     * This engine as a {@link SamplingEngine}: it hands the worker each scripted token itself instead of a logits
+     * row for the worker's sampler to scan (201k entries per token, the only real cost the scripted engine had).
+     * The scripted token is what any sampler would pick from the row. Same script, caches and counters.
+     */
+    public SamplingEngine picking() {
+        return new Picking();
+    }
+
+    private final class Picking implements SamplingEngine {
+        @Override public GptOssConfig config() { return CONFIG; }
+        @Override public KvCache newCache(int maxContext) { return ScriptedHarmonyEngine.this.newCache(maxContext); }
+
+        @Override
+        public void prefill(KvCache cache, int[] tokens, float[] lastLogits) {
+            ScriptedHarmonyEngine.this.prefill(cache, tokens, lastLogits);
+        }
+
+        @Override
+        public void prefillAll(KvCache cache, int[] tokens, float[][] logits) {
+            ScriptedHarmonyEngine.this.prefillAll(cache, tokens, logits);
+        }
+
+        @Override
+        public void decode(KvCache[] caches, int[] tokens, float[][] logits) {
+            ScriptedHarmonyEngine.this.decode(caches, tokens, logits);
+        }
+
+        @Override
+        public int prefillAndSample(KvCache cache, int[] tokens, Sampler sampler) {
+            return prefillNext((Cache) cache, tokens);
+        }
+
+        @Override
+        public void decodeAndSample(KvCache[] caches, int[] tokens, Sampler[] samplers, int[] next) {
+            startDecode(caches.length);
+            for (int i = 0; i < caches.length; i++) {
+                Cache c = (Cache) caches[i];
+                c.append(new int[] {tokens[i]});
+                next[i] = c.nextToken();
+            }
+            decodedTokens.addAndGet(caches.length);
+        }
+
+        @Override public void close() {}
+    }
+
+    /** Rows this engine filled and the hot entry it left in each (callers only read logits rows). */
+    private final Map<float[], Integer> hot = new IdentityHashMap<>();
+
+    /**
+     * Makes {@code token} the only likely one. A row this engine filled before only moves its hot entry, so a step
+     * costs O(1) instead of a pass over the 201k-entry vocabulary: "zero model cost" stays nearly true.
+     */
+    private void oneHot(float[] logits, int token) {
+        Integer previous = hot.get(logits);
+        if (previous != null && logits[previous] == 0f) {
+            logits[previous] = -1e9f;
+        } else {
+            Arrays.fill(logits, -1e9f);
+            if (hot.size() >= 4096) hot.clear(); // rows the caller dropped; a cleared row is simply filled again
+        }
         logits[token] = 0f;
+        hot.put(logits, token);
     }
 
     @Override

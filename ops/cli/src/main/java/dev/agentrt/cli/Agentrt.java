@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         ToolsCommand.class,
         SubmitCommand.class,
         WatchCommand.class,
+        dev.agentrt.cli.eval.EvalCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Agentrt implements Runnable {

@@ -65,8 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         Path modelDir = model;
         if (modelDir == null) {
-            out.println(DefaultModel.NOTICE);
-            modelDir = DefaultModel.tinyFull(out);
+            modelDir = DefaultModel.resolve(out);
         }
         long t0 = System.nanoTime();
         try (var stack = LocalStack.start(new LocalStack.Options(modelDir, 0, 4, 4096, null), out)) {

@@ -1,6 +1,11 @@
 package dev.agentrt.cli;
 
+import dev.agentrt.cli.model.EngineOptions;
+import dev.agentrt.engine.Engine;
+import dev.agentrt.engine.Engines;
 import dev.agentrt.engine.cpu.CpuEngine;
+import dev.agentrt.engine.cuda.CudaEngine;
+import dev.agentrt.engine.cuda.CudaUnavailableException;
 import dev.agentrt.harmony.HarmonyEncoding;
 import dev.agentrt.model.Checkpoint;
 import dev.agentrt.topics.AgentrtTopics;
@@ -27,17 +32,21 @@ import picocli.CommandLine.Spec;
         + "produces one result per turn (exactly-once with its offset) and streams token deltas. Stops cleanly on Ctrl-C.")
 public final class WorkerCommand implements Callable<Integer> {
 
-    /** Which engine runs the model. */
-    public enum EngineKind { cpu, cuda, auto }
-
     @Mixin
     KafkaClientOptions kafka;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint directory.")
     Path model;
 
-    @Option(names = "--engine", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE}; auto = cpu).")
-    EngineKind engine;
+    @Option(names = "--engine", defaultValue = "auto", paramLabel = "cpu|cuda|auto",
+        description = "cpu, cuda (an NVIDIA GPU; exits with the reason when none can be used) or auto (cuda when it can "
+            + "run, else cpu with a warning). Default: ${DEFAULT-VALUE}.")
+    Engines.Kind engine;
+
+    @Option(names = "--kv-cache", defaultValue = "bf16", paramLabel = "bf16|fp32",
+        description = "Element type of the CUDA engine's KV cache: bf16 (half the memory) or fp32 (exact CPU parity). "
+            + "Default: ${DEFAULT-VALUE}.")
+    String kvCacheType;
 
     @Option(names = "--max-batch", defaultValue = "8", paramLabel = "N",
         description = "Sequences decoded together in one step (default: ${DEFAULT-VALUE}).")
@@ -67,8 +76,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
-        if (engine == EngineKind.cuda) {
-            err.println("agentrt worker: the CUDA engine is not built yet; use --engine cpu");
+        if (!kvCacheType.equals("bf16") && !kvCacheType.equals("fp32")) {
+            err.println("agentrt worker: --kv-cache must be bf16 or fp32, got " + kvCacheType);
             return 1;
         }
         if (kvCacheMib < 0) {
@@ -79,34 +88,55 @@ public final class WorkerCommand implements Callable<Integer> {
         Map<String, Object> config = kafka.clientConfig();
         String groupId = String.valueOf(config.getOrDefault("group.id", topics.prefix() + "inference-workers"));
         String id = workerId != null ? workerId : defaultWorkerId();
-        var out = spec.commandLine().getOut();
-        try (Checkpoint checkpoint = Checkpoint.open(model);
-             CpuEngine cpu = new CpuEngine(checkpoint.weights())) {
-            int context = maxContext != null ? maxContext : Math.min(cpu.maxContext(), DecoderSettings.DEFAULT_MAX_CONTEXT);
-            if (context > cpu.maxContext()) {
-                err.println("agentrt worker: --max-context " + context + " exceeds the model's " + cpu.maxContext());
+        try (Checkpoint checkpoint = Checkpoint.open(model)) {
+            int modelContext = Engines.maxContext(checkpoint.config());
+            int context = maxContext != null ? maxContext : Math.min(modelContext, DecoderSettings.DEFAULT_MAX_CONTEXT);
+            if (context > modelContext) {
+                err.println("agentrt worker: --max-context " + context + " exceeds the model's " + modelContext);
                 return 1;
             }
-            var settings = new WorkerSettings(id, groupId, new DecoderSettings(maxBatch, context),
-                maxQueued != null ? maxQueued : maxBatch, kvCacheMib << 20);
-            var prompts = new PromptBuilder(HarmonyEncoding.o200kHarmony());
-            try (WorkerService worker = new WorkerService(settings, topics, config, cpu, prompts, Clock.systemUTC())) {
-                stop.arm();
-                worker.start();
-                out.println("worker " + id + " running against " + kafka.bootstrap() + " (topics " + topics.prefix()
-                    + "*, group " + groupId + ", engine cpu, batch " + maxBatch + ", context " + context
-                    + "); Ctrl-C stops it");
-                out.flush();
-                while (!stop.awaitStopRequest(1, TimeUnit.SECONDS)) {
-                    if (!worker.isRunning()) {
-                        Throwable failure = worker.failure();
-                        err.println("agentrt worker: stopped: " + (failure == null ? "unknown reason" : failure));
-                        return 1;
-                    }
-                }
+            Engines.Selection selection;
+            try {
+                selection = Engines.open(engine, checkpoint.weights(), CudaEngine.Options.defaults().withMaxBatch(maxBatch)
+                    .withMaxContext(context).withKvBf16(kvCacheType.equals("bf16")).withProgress(EngineOptions.uploadBar(err)),
+                    () -> new CpuEngine(checkpoint.weights()));
+            } catch (CudaUnavailableException e) {
+                err.println("agentrt worker: " + e.getMessage());
+                return 1;
+            }
+            if (selection.fallbackWarning() != null) {
+                err.println("agentrt worker: warning: " + selection.fallbackWarning());
+            }
+            try (Engine opened = selection.engine()) {
+                return serve(selection.description(), opened, topics, config, groupId, id, context);
             }
         } finally {
             stop.closed();
+        }
+    }
+
+    /** Runs the worker service on {@code model} until Ctrl-C (0) or a failure (1). */
+    private int serve(String engineName, Engine model, AgentrtTopics topics, Map<String, Object> config, String groupId,
+                      String id, int context) throws Exception {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        var settings = new WorkerSettings(id, groupId, new DecoderSettings(maxBatch, context),
+            maxQueued != null ? maxQueued : maxBatch, kvCacheMib << 20);
+        var prompts = new PromptBuilder(HarmonyEncoding.o200kHarmony());
+        try (WorkerService worker = new WorkerService(settings, topics, config, model, prompts, Clock.systemUTC())) {
+            stop.arm();
+            worker.start();
+            out.println("worker " + id + " running against " + kafka.bootstrap() + " (topics " + topics.prefix()
+                + "*, group " + groupId + ", engine " + engineName + ", batch " + maxBatch + ", context " + context
+                + "); Ctrl-C stops it");
+            out.flush();
+            while (!stop.awaitStopRequest(1, TimeUnit.SECONDS)) {
+                if (!worker.isRunning()) {
+                    Throwable failure = worker.failure();
+                    err.println("agentrt worker: stopped: " + (failure == null ? "unknown reason" : failure));
+                    return 1;
+                }
+            }
         }
         out.println("worker stopped");
         out.flush();

@@ -112,6 +112,17 @@ class AgentrtLauncherIT {
     }
 
     @Test
+    void evalRejectsABadCaseFileWithExitTwoBeforeLoadingAnything() throws Exception {
+        Path bad = Files.writeString(tmp.resolve("bad.jsonl"), "{\"id\": \"x\"}\n");
+        Run r = run("eval", "--cases", bad.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(bad + ":1: \"question\": missing");
+        Run help = run("eval", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.outText()).contains("--through-kafka").contains("--min-success");
+    }
+
+    @Test
     void brokerStartsPrintsItsBootstrapAndStopsOnSigterm() throws Exception {
         Process p = launcher("broker", "--port", "0", "--ephemeral", "--partitions", "1").redirectErrorStream(false).start();
         try (var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -19,6 +19,7 @@ import dev.agentrt.topics.AgentrtTopic;
 import dev.agentrt.topics.AgentrtTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -51,6 +53,9 @@ final class ConversationProcessor implements Processor<String, byte[], String, S
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, ConversationSnapshot> conversations;
     private TimerIndex timers;
+    /** The wall-clock punctuation that looks at the timers next, and when it fires (epoch millis). */
+    private Cancellable timerCheck;
+    private long timerCheckAt = Long.MAX_VALUE;
 
     ConversationProcessor(AgentrtTopics topics, OrchestratorSettings settings, Clock clock) {
         this.topics = topics;
@@ -63,7 +68,25 @@ final class ConversationProcessor implements Processor<String, byte[], String, S
         this.context = context;
         this.conversations = context.getStateStore(OrchestratorTopology.CONVERSATIONS_STORE);
         this.timers = new TimerIndex(context.getStateStore(OrchestratorTopology.TIMERS_STORE));
-        context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, ts -> fireTimers());
+        scheduleTimerCheck(timers.earliest().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE));
+    }
+
+    /**
+     * The punctuation fires when the earliest timer is due, not on a fixed beat: under exactly-once every
+     * punctuation makes Kafka Streams commit a transaction, so a 200 ms beat alone would cost five transactions a
+     * second with nothing to do. {@link OrchestratorSettings#timerInterval()} bounds the wait as a safety net.
+     */
+    private void scheduleTimerCheck(long dueAt) {
+        if (timerCheck != null) timerCheck.cancel();
+        long now = clock.millis();
+        long delay = Math.clamp(dueAt - now, 1L, Math.max(1L, settings.timerInterval().toMillis()));
+        timerCheckAt = now + delay;
+        timerCheck = context.schedule(Duration.ofMillis(delay), PunctuationType.WALL_CLOCK_TIME, ts -> fireTimers());
+    }
+
+    /** A timer was set: look at the timers no later than when it is due. */
+    private void checkTimersBy(Instant due) {
+        if (due != null && due.toEpochMilli() < timerCheckAt) scheduleTimerCheck(due.toEpochMilli());
     }
 
     @Override
@@ -143,6 +166,7 @@ final class ConversationProcessor implements Processor<String, byte[], String, S
             : after.isFinished() ? now : null;
         Instant due = nextTimer(after, finishedAt);
         timers.move(id, before == null ? null : before.timerDueAt(), due);
+        checkTimersBy(due);
         conversations.put(id, SnapshotMapper.toAvro(new Stored(after, request, finishedAt, due)));
 
         ConversationState beforeState = before == null ? null : before.state();
@@ -190,6 +214,7 @@ final class ConversationProcessor implements Processor<String, byte[], String, S
                 log.error("timer of conversation {} failed", id, e);
             }
         }
+        scheduleTimerCheck(timers.earliest().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE));
     }
 
     private Stored load(String id) {

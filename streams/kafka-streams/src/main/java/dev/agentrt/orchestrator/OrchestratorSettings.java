@@ -9,7 +9,8 @@ import java.util.Map;
  * @param maxInputRecordBytes larger input records go to the dead-letter topic instead of being decoded
  * @param finishedRetention   how long an ended conversation is remembered, so duplicates of its request or
  *                            late results are recognised and ignored
- * @param timerInterval       how often deadlines and tool timeouts are checked (wall clock)
+ * @param timerInterval       the longest wait between two looks at the timers (deadlines, tool timeouts, purges):
+ *                            they are looked at when the earliest one is due, so this is only a safety net
  * @param dlqValueCapBytes    dead letters keep at most this many bytes of an oversized value
  */
 public record OrchestratorSettings(int maxInputRecordBytes, Duration finishedRetention, Duration timerInterval,
@@ -20,7 +21,7 @@ public record OrchestratorSettings(int maxInputRecordBytes, Duration finishedRet
     public static final String TIMER_INTERVAL_MS = "agentrt.orchestrator.timer.interval.ms";
 
     public static final OrchestratorSettings DEFAULTS =
-        new OrchestratorSettings(1024 * 1024, Duration.ofDays(1), Duration.ofMillis(200), 64 * 1024);
+        new OrchestratorSettings(1024 * 1024, Duration.ofDays(1), Duration.ofSeconds(10), 64 * 1024);
 
     public OrchestratorSettings {
         if (maxInputRecordBytes < 1) throw new IllegalArgumentException(MAX_INPUT_RECORD_BYTES + " must be positive");

@@ -3,6 +3,7 @@ package dev.agentrt.orchestrator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -24,9 +25,20 @@ final class TimerIndex {
         return String.format("%016d", due.toEpochMilli()) + SEPARATOR + conversationId;
     }
 
+    /** Re-keys a conversation's timer; nothing to write (nor to log to the changelog) when it stays put. */
     void move(String conversationId, Instant from, Instant to) {
-        if (from != null && !from.equals(to)) store.delete(key(from, conversationId));
+        if (from != null && from.equals(to)) return;
+        if (from != null) store.delete(key(from, conversationId));
         if (to != null) store.put(key(to, conversationId), "");
+    }
+
+    /** When the earliest timer is due, if any. */
+    Optional<Instant> earliest() {
+        try (var it = store.all()) {
+            if (!it.hasNext()) return Optional.empty();
+            String k = it.next().key;
+            return Optional.of(Instant.ofEpochMilli(Long.parseLong(k.substring(0, k.indexOf(SEPARATOR)))));
+        }
     }
 
     /** Removes and returns the conversation ids due at or before {@code now}, earliest first. */

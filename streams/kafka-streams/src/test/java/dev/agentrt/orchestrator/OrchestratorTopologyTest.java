@@ -198,6 +198,37 @@ class OrchestratorTopologyTest {
         assertThat(responses.isEmpty()).isTrue();
     }
 
+    /**
+     * Timers are looked at when the earliest one is due, not on a beat (under exactly-once every punctuation costs a
+     * transaction): with an hour-long safety net a 30 s deadline still fires at 30 s, and a tool timeout set later
+     * (5 s) moves the next look earlier.
+     */
+    @Test
+    void timersFireWhenDueWhateverTheSafetyNetInterval() {
+        driver.close();
+        var settings = new OrchestratorSettings(OrchestratorSettings.DEFAULTS.maxInputRecordBytes(),
+            OrchestratorSettings.DEFAULTS.finishedRetention(), Duration.ofHours(1),
+            OrchestratorSettings.DEFAULTS.dlqValueCapBytes());
+        driver = new TopologyTestDriver(OrchestratorTopology.build(topics, settings, clock),
+            OrchestratorConfig.streamsProperties("unused:9092", stateDir, Map.of()), clock.now);
+        requests = input(AgentrtTopic.REQUESTS);
+        results = input(AgentrtTopic.INFERENCE_RESULTS);
+        responses = output(AgentrtTopic.RESPONSES, ConversationResponse.class);
+
+        requests.pipeInput("d1", bytes(Records.request("d1", clock.now, clock.now.plusSeconds(30))));
+        advance(Duration.ofMillis(29_900));
+        assertThat(responses.isEmpty()).isTrue();
+        advance(Duration.ofMillis(200));
+        assertThat(responses.readValue().getStatus()).isEqualTo(ConversationStatus.DEADLINE);
+
+        requests.pipeInput("t1", bytes(Records.request("t1", clock.now, clock.now.plusSeconds(600))));
+        results.pipeInput("t1", bytes(Records.toolCallTurn("t1", 1, "functions.calculate", "{}", clock.now)));
+        advance(Duration.ofMillis(4_900));
+        assertThat(responses.isEmpty()).isTrue();
+        advance(Duration.ofMillis(200));
+        assertThat(responses.readValue().getStatus()).isEqualTo(ConversationStatus.TOOL_TIMEOUT);
+    }
+
     @Test
     void silentToolTimesOut() {
         requests.pipeInput(ID, bytes(Records.request(ID, clock.now, null)));

@@ -31,6 +31,13 @@ final class BoundedOutput {
         return overflowed;
     }
 
+    /** Replaces the content with a complete second reading (tier B re-reads a broken log stream). */
+    synchronized void replaceWith(byte[] bytes, boolean overflowedToo) {
+        length = Math.min(bytes.length, buffer.length);
+        System.arraycopy(bytes, 0, buffer, 0, length);
+        overflowed = overflowedToo || bytes.length > buffer.length;
+    }
+
     synchronized byte[] bytes() {
         return Arrays.copyOf(buffer, length);
     }

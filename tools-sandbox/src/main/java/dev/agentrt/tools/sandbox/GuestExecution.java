@@ -112,7 +112,10 @@ final class GuestExecution {
             }
         }
         int signal = exitCode > 128 && exitCode <= 128 + 64 ? exitCode - 128 : 0;
-        boolean cpuHit = cpuNanos >= 0 ? cpuNanos >= cpuBudgetNanos : signal == 24 /* SIGXCPU */;
+        // SIGXCPU comes from the RLIMIT_CPU backstop set past the budget. It can fire before the cgroup's exact
+        // usage reaches the budget: the rlimit counts tick-sampled user+system time, which in a VM with stolen
+        // cycles runs ahead of the scheduler's exact runtime. Either way the guest used up its CPU.
+        boolean cpuHit = signal == 24 /* SIGXCPU */ || (cpuNanos >= 0 && cpuNanos >= cpuBudgetNanos);
         return new LaunchResult(exitCode, signal, killReason.get(), oom, cpuHit, bytes, output.overflowed(),
                 wallMs, cpuNanos < 0 ? -1 : cpuNanos / 1_000_000, peak, sweepMs,
                 killReason.get() == null ? -1 : Math.max(0, (exitedAt - killedAt.get()) / 1_000_000), setupError, List.of(), tier,

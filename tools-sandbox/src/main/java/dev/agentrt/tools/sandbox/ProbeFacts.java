@@ -10,14 +10,28 @@ package dev.agentrt.tools.sandbox;
  * @param landlockAbi     the kernel's Landlock ABI, 0 if unavailable
  * @param seccomp         seccomp filters can be installed
  * @param detail          human-readable notes for the log and {@code tools exec} output
+ * @param runnerPods      tier B was configured and its Kubernetes check passed (API reachable, token
+ *                        accepted, RBAC in place). The host probe never sets it: tier B is chosen only
+ *                        by configuration ({@link SandboxConfig#kubernetes()})
  */
 public record ProbeFacts(boolean root, boolean bubblewrap, CgroupMode cgroups, int landlockAbi,
-                         boolean seccomp, String detail) {
+                         boolean seccomp, String detail, boolean runnerPods) {
 
     public ProbeFacts {
         if (cgroups == null) {
             throw new IllegalArgumentException("cgroups must not be null");
         }
         detail = detail == null ? "" : detail;
+    }
+
+    /** Facts of a host probe (never tier B). */
+    public ProbeFacts(boolean root, boolean bubblewrap, CgroupMode cgroups, int landlockAbi, boolean seccomp,
+                      String detail) {
+        this(root, bubblewrap, cgroups, landlockAbi, seccomp, detail, false);
+    }
+
+    /** Facts of the tier-B check: nothing about the host matters, the runner pods are the sandbox. */
+    public static ProbeFacts kubernetes(boolean ready, String detail) {
+        return new ProbeFacts(false, false, CgroupMode.NONE, 0, false, detail, ready);
     }
 }

@@ -13,8 +13,12 @@ import java.nio.file.Path;
  * @param baseDir      root-owned directory on tmpfs holding the helper and the slot directories
  * @param bwrap        bubblewrap binary
  * @param minimumTier  below this tier, code-running tools answer SANDBOX_UNAVAILABLE
+ * @param kubernetes   null: probe this host for tier A, C or D. Set: tier B, runner pods on Kubernetes
+ *                     ({@link KubernetesPodLauncher}); the local probe is then not run, and if the
+ *                     Kubernetes check fails the executor is at tier D (never a local fallback)
  */
-public record SandboxConfig(String instance, int uidBase, int slots, Path baseDir, Path bwrap, Tier minimumTier) {
+public record SandboxConfig(String instance, int uidBase, int slots, Path baseDir, Path bwrap, Tier minimumTier,
+                            KubernetesSettings kubernetes) {
 
     public SandboxConfig {
         if (instance == null || !instance.matches("[a-z0-9][a-z0-9-]{0,31}")) {
@@ -29,6 +33,13 @@ public record SandboxConfig(String instance, int uidBase, int slots, Path baseDi
         if (!baseDir.isAbsolute()) {
             throw new IllegalArgumentException("baseDir must be absolute: " + baseDir);
         }
+        if (minimumTier == null) {
+            throw new IllegalArgumentException("minimumTier must not be null");
+        }
+    }
+
+    public SandboxConfig(String instance, int uidBase, int slots, Path baseDir, Path bwrap, Tier minimumTier) {
+        this(instance, uidBase, slots, baseDir, bwrap, minimumTier, null);
     }
 
     /** Defaults: 2 slots per CPU, uids from 61000, base dir on /dev/shm (tmpfs), minimum tier C. */
@@ -41,15 +52,20 @@ public record SandboxConfig(String instance, int uidBase, int slots, Path baseDi
     }
 
     public SandboxConfig withUidBase(int value) {
-        return new SandboxConfig(instance, value, slots, baseDir, bwrap, minimumTier);
+        return new SandboxConfig(instance, value, slots, baseDir, bwrap, minimumTier, kubernetes);
     }
 
     public SandboxConfig withSlots(int value) {
-        return new SandboxConfig(instance, uidBase, value, baseDir, bwrap, minimumTier);
+        return new SandboxConfig(instance, uidBase, value, baseDir, bwrap, minimumTier, kubernetes);
     }
 
     public SandboxConfig withMinimumTier(Tier value) {
-        return new SandboxConfig(instance, uidBase, slots, baseDir, bwrap, value);
+        return new SandboxConfig(instance, uidBase, slots, baseDir, bwrap, value, kubernetes);
+    }
+
+    /** Tier B: runner pods through this Kubernetes API (null: back to the local probe). */
+    public SandboxConfig withKubernetes(KubernetesSettings value) {
+        return new SandboxConfig(instance, uidBase, slots, baseDir, bwrap, minimumTier, value);
     }
 
     /** The uid the probe uses for its trial sandbox: one past the last slot, never a slot's own. */

@@ -94,20 +94,36 @@ public final class SandboxRuntime implements AutoCloseable {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2,
                 Thread.ofPlatform().daemon().name("agentrt-sandbox-clock-", 0).factory());
         scheduler.setRemoveOnCancelPolicy(true);
+        KubernetesPodLauncher kubernetes = null;
         try {
-            NativeHelper helper = NativeHelper.extract(config.baseDir().resolve("native"));
-            ProbeFacts facts = probe.apply(config, helper);
-            Tier tier = TierSelector.select(facts);
+            ProbeFacts facts;
+            Tier tier;
             Launcher launcher = null;
-            if (tier.atLeast(config.minimumTier()) && tier.runsGuests()) {
-                launcher = switch (tier) {
-                    case A -> new BubblewrapLauncher(config.bwrap(), helper,
-                            CgroupLayout.detect(config.instance()).orElseThrow(
-                                    () -> new SandboxException("cgroup layout vanished after the probe")),
-                            scheduler);
-                    case C -> new LandlockLauncher(helper, scheduler);
-                    default -> throw new SandboxException("tier " + tier + " has no local launcher");
-                };
+            if (config.kubernetes() != null) {
+                // Tier B by configuration only: the host is not probed and never used as a fallback.
+                KubernetesPodLauncher pods = new KubernetesPodLauncher(config.kubernetes(), config.instance());
+                kubernetes = pods;
+                facts = checkKubernetes(pods);
+                tier = TierSelector.select(facts);
+                if (tier.atLeast(config.minimumTier()) && tier == Tier.B) {
+                    launcher = pods;
+                } else {
+                    pods.close();
+                }
+            } else {
+                NativeHelper helper = NativeHelper.extract(config.baseDir().resolve("native"));
+                facts = probe.apply(config, helper);
+                tier = TierSelector.select(facts);
+                if (tier.atLeast(config.minimumTier()) && tier.runsGuests()) {
+                    launcher = switch (tier) {
+                        case A -> new BubblewrapLauncher(config.bwrap(), helper,
+                                CgroupLayout.detect(config.instance()).orElseThrow(
+                                        () -> new SandboxException("cgroup layout vanished after the probe")),
+                                scheduler);
+                        case C -> new LandlockLauncher(helper, scheduler);
+                        default -> throw new SandboxException("tier " + tier + " has no local launcher");
+                    };
+                }
             }
             List<Slot> slots = new ArrayList<>();
             for (int i = 0; i < config.slots(); i++) {
@@ -122,8 +138,21 @@ public final class SandboxRuntime implements AutoCloseable {
             return runtime;
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
+            if (kubernetes != null) {
+                kubernetes.close();
+            }
             closeQuietly(channel);
             throw e;
+        }
+    }
+
+    private static ProbeFacts checkKubernetes(KubernetesPodLauncher pods) {
+        try {
+            return ProbeFacts.kubernetes(true, pods.check());
+        } catch (SandboxException e) {
+            pods.close();
+            return ProbeFacts.kubernetes(false, "tier B is configured (" + pods.settings().describe()
+                    + ") but unusable: " + e.getMessage());
         }
     }
 
@@ -150,6 +179,8 @@ public final class SandboxRuntime implements AutoCloseable {
     private void sweepStaleSlots(List<Slot> slots) {
         if (launcher instanceof BubblewrapLauncher bubblewrap) {
             bubblewrap.sweepUnknownSlots(slots.stream().map(Slot::cgroupName).collect(java.util.stream.Collectors.toSet()));
+        } else if (launcher instanceof KubernetesPodLauncher pods) {
+            pods.sweepUnknownSlots(slots.stream().map(RunnerPod::slotLabel).collect(java.util.stream.Collectors.toSet()));
         }
         for (Slot slot : slots) {
             try {
@@ -192,7 +223,8 @@ public final class SandboxRuntime implements AutoCloseable {
         launches.incrementAndGet();
         try {
             result = launcher.run(spec, slot);
-            if (spec.harvest() != null && result.sweepProblem() == null) {
+            // Tier B's workspace lives and dies with its runner pod: no files to harvest here.
+            if (spec.harvest() != null && result.sweepProblem() == null && launcher.tier() != Tier.B) {
                 WorkspaceHarvester.Harvest harvest = WorkspaceHarvester.harvest(slot.workDir(), spec.harvest());
                 result = withFiles(result, harvest.files());
             }

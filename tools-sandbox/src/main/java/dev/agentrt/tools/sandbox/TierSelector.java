@@ -1,6 +1,9 @@
 package dev.agentrt.tools.sandbox;
 
-/** Picks the strongest tier the probe facts allow (shared/docs/sandbox.md §3.3). */
+/**
+ * Picks the strongest tier the probe facts allow (shared/docs/sandbox.md §3.3). Tier B comes only
+ * from configuration: the host probe never reports runner pods.
+ */
 public final class TierSelector {
 
     /** Landlock ABI 4 is the first that can deny TCP, which tier C relies on with no net namespace. */
@@ -10,6 +13,10 @@ public final class TierSelector {
     }
 
     public static Tier select(ProbeFacts facts) {
+        if (facts.runnerPods()) {
+            // Only ever set when tier B is configured and its Kubernetes check passed.
+            return Tier.B;
+        }
         if (!facts.root() || !facts.seccomp()) {
             // Slot uids need root to switch to; without seccomp no tier's layering holds.
             return Tier.D;

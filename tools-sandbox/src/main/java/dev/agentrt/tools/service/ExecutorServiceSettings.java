@@ -7,13 +7,19 @@ import java.util.Objects;
  * Settings of the tool executor service.
  *
  * @param executorId       names this instance in results and in its transactional id; unique per running executor
- * @param workers          concurrent calls (the sandbox's slot count); also the consumer's max.poll.records
+ * @param workers          concurrent calls (the sandbox's slot count)
  * @param completedCalls   how many completed call ids (with their results) are kept to answer redeliveries
- * @param pollTimeout      longest wait of one poll: how quickly finished calls are committed when idle
+ * @param pollTimeout      longest wait of one poll when nothing finishes (a finished call wakes the poll at once)
  * @param closeGrace       how long close() lets running calls finish before giving them up
+ * @param maxQueued        calls accepted beyond the running ones (they wait for a worker, in offset order) before
+ *                         consumption pauses; {@code workers + maxQueued} is also the consumer's max.poll.records, so
+ *                         one poll and one transaction take a whole batch of calls
  */
 public record ExecutorServiceSettings(String executorId, int workers, int completedCalls, Duration pollTimeout,
-                                      Duration closeGrace) {
+                                      Duration closeGrace, int maxQueued) {
+
+    /** Calls queued behind the running ones by default. */
+    public static final int DEFAULT_MAX_QUEUED = 256;
 
     public ExecutorServiceSettings {
         Objects.requireNonNull(executorId, "executorId");
@@ -32,10 +38,25 @@ public record ExecutorServiceSettings(String executorId, int workers, int comple
         if (closeGrace.isNegative()) {
             throw new IllegalArgumentException("closeGrace must not be negative: " + closeGrace);
         }
+        if (maxQueued < 0 || maxQueued > 10_000) {
+            throw new IllegalArgumentException("maxQueued must be in [0, 10000]: " + maxQueued);
+        }
     }
 
-    /** 10,000 remembered calls, 50 ms polls, 30 s to finish running calls on close. */
+    /** With {@link #DEFAULT_MAX_QUEUED} calls queued behind the running ones. */
+    public ExecutorServiceSettings(String executorId, int workers, int completedCalls, Duration pollTimeout,
+                                   Duration closeGrace) {
+        this(executorId, workers, completedCalls, pollTimeout, closeGrace, DEFAULT_MAX_QUEUED);
+    }
+
+    /** Calls in flight (running and queued) at which consumption pauses; also the consumer's max.poll.records. */
+    public int capacity() {
+        return workers + maxQueued;
+    }
+
+    /** 10,000 remembered calls, 50 ms polls, 30 s to finish running calls on close, 256 calls queued. */
     public static ExecutorServiceSettings defaults(String executorId, int workers) {
-        return new ExecutorServiceSettings(executorId, workers, 10_000, Duration.ofMillis(50), Duration.ofSeconds(30));
+        return new ExecutorServiceSettings(executorId, workers, 10_000, Duration.ofMillis(50), Duration.ofSeconds(30),
+                DEFAULT_MAX_QUEUED);
     }
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,13 +54,16 @@ import org.apache.kafka.common.serialization.Serializer;
  * The tool executor service: consumes {@code tool-calls}, runs each call through the
  * {@link ToolExecutor} on a bounded worker pool, and produces a {@code ToolResult} per call.
  *
- * <p>One consumer thread owns the consumer and a transactional producer. Calls run on
- * {@code workers} threads (the sandbox's slot count); when that many are running, every partition
- * is paused and the thread keeps polling, so a slow tool never stretches the poll interval. A
- * result is produced in the next short transaction after its call finished (transactions never
- * stay open during a tool run), together with the consumer offsets of each partition's contiguous
- * prefix of finished records ({@code sendOffsetsToTransaction}): an offset is committed only
- * with, or after, the results of every call before it.
+ * <p>One consumer thread owns the consumer and a transactional producer. A poll takes up to
+ * {@code workers + maxQueued} calls at once; they run on {@code workers} threads (the sandbox's slot
+ * count), the rest wait in offset order. When that many calls are in flight, every partition is
+ * paused and the thread keeps polling, so a slow tool never stretches the poll interval. A finished
+ * call wakes the thread, and its result is produced in the next short transaction (transactions
+ * never stay open during a tool run), together with the results of every other call finished by
+ * then and the consumer offsets of each partition's contiguous prefix of finished records
+ * ({@code sendOffsetsToTransaction}): an offset is committed only with, or after, the results of
+ * every call before it. So one transaction carries a whole batch under load and a single result
+ * when the executor is idle.
  *
  * <p>Idempotency: a bounded LRU remembers completed call ids with their results; a redelivered
  * call (same call id) re-emits the stored result instead of running again, and a duplicate that
@@ -83,9 +87,14 @@ public final class ToolExecutorService implements AutoCloseable {
     private record Completion(String callId, ToolResult result) {
     }
 
-    /** A call running on a worker and the records (the first and any duplicates) waiting for its result. */
+    /**
+     * A call queued for or running on a worker, and the records (the first and any duplicates) waiting for its
+     * result. Whoever claims it first runs it (a worker) or drops it before it started (the consumer thread, when
+     * its records left this executor or the executor closes).
+     */
     private static final class Running {
         final List<TrackedRecord> waiting = new ArrayList<>();
+        final AtomicBoolean claimed = new AtomicBoolean();
     }
 
     private final ToolExecutor executor;
@@ -107,6 +116,8 @@ public final class ToolExecutorService implements AutoCloseable {
     private KafkaProducer<byte[], byte[]> producer;
 
     private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+    /** A wakeup was sent and the consumer thread has not collected completions since: no need for another. */
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong executed = new AtomicLong();
@@ -156,6 +167,11 @@ public final class ToolExecutorService implements AutoCloseable {
         stopped.await();
     }
 
+    /** Whether the service stopped (close, or a fatal error) within the timeout. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The error that stopped the service, or null. */
     public Throwable failure() {
         return failure;
@@ -173,7 +189,7 @@ public final class ToolExecutorService implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A call produced before the first executor started must still be answered.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.workers());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.capacity());
         return config;
     }
 
@@ -184,6 +200,9 @@ public final class ToolExecutorService implements AutoCloseable {
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topics.prefix() + "tool-executor-" + settings.executorId());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // A transaction that starts while the previous one's markers are still being written is answered
+        // CONCURRENT_TRANSACTIONS and retried after this backoff; the 100 ms default showed up as 100 ms hops.
+        config.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10L);
         return config;
     }
 
@@ -236,10 +255,14 @@ public final class ToolExecutorService implements AutoCloseable {
         }
     }
 
-    /** On close: no new records; running calls get up to the grace period, their results are committed. */
+    /**
+     * On close: no new records; queued calls are dropped (their offsets stay uncommitted, the next owner runs them),
+     * running calls get up to the grace period, their results are committed.
+     */
     private void drainRunning() {
         long end = System.nanoTime() + settings.closeGrace().toNanos();
         consumer.pause(consumer.assignment());
+        dropQueued(r -> true);
         while (!running.isEmpty() && System.nanoTime() < end) {
             poll(); // keeps the group membership; all partitions are paused
             collectCompletions();
@@ -283,13 +306,28 @@ public final class ToolExecutorService implements AutoCloseable {
         run.waiting.add(tracked);
         running.put(call.getCallId(), run);
         workers.execute(() -> {
+            if (!run.claimed.compareAndSet(false, true)) {
+                return; // dropped while queued
+            }
             completions.add(new Completion(call.getCallId(), execute(call)));
+            wakeConsumerThread();
+        });
+    }
+
+    /** A finished call wakes the poll so its result commits at once; one wakeup per collection is enough. */
+    private void wakeConsumerThread() {
+        if (wakePending.compareAndSet(false, true)) {
             try {
                 consumer.wakeup();
             } catch (RuntimeException closing) {
                 // the consumer is closing; drainRunning() commits what finished
             }
-        });
+        }
+    }
+
+    /** Drops the matching calls that no worker started yet; their records are no longer waited for here. */
+    private void dropQueued(java.util.function.Predicate<Running> which) {
+        running.values().removeIf(r -> which.test(r) && r.claimed.compareAndSet(false, true));
     }
 
     private ToolCall decode(ConsumerRecord<byte[], byte[]> record) {
@@ -342,6 +380,7 @@ public final class ToolExecutorService implements AutoCloseable {
     }
 
     private void collectCompletions() {
+        wakePending.set(false);
         Completion done;
         while ((done = completions.poll()) != null) {
             completed.put(done.callId(), done.result());
@@ -408,9 +447,9 @@ public final class ToolExecutorService implements AutoCloseable {
         running.values().forEach(r -> r.waiting.clear());
     }
 
-    /** Pause every partition while all workers are busy; resume when one is free. */
+    /** Pause every partition while the workers and the queue are full; resume when there is room. */
     private void applyBackpressure() {
-        if (running.size() >= settings.workers()) {
+        if (running.size() >= settings.capacity()) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());
@@ -420,8 +459,17 @@ public final class ToolExecutorService implements AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            collectCompletions();
-            commit();
+            // After a fatal error (a fenced producer, say) there is nothing to commit: the consumer's close must
+            // still leave the group, or the next owner waits out the session timeout for these partitions.
+            if (failure == null) {
+                try {
+                    collectCompletions();
+                    commit();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "commit before giving up " + partitions + " failed; their next owner"
+                            + " redoes the uncommitted calls", e);
+                }
+            }
             forget(partitions);
         }
 
@@ -446,8 +494,10 @@ public final class ToolExecutorService implements AutoCloseable {
                             + " runs them again");
                 }
             }
-            // Records of those partitions no longer wait for a result; the calls still finish into the LRU.
+            // Records of those partitions no longer wait for a result: a call nobody waits for is dropped if it has
+            // not started (its new owner runs it); a running one still finishes into the LRU.
             running.values().forEach(r -> r.waiting.removeIf(t -> !isTracked(t)));
+            dropQueued(r -> r.waiting.isEmpty());
         }
 
         private boolean isTracked(TrackedRecord record) {

@@ -67,7 +67,8 @@ class CgroupKillTest {
             }
             assertThat(cgroup.awaitEmpty(Duration.ofSeconds(2))).isTrue();
             long ms = (System.nanoTime() - start) / 1_000_000;
-            assertThat(ms).isLessThan(250);
+            // sandbox.md's 250 ms, stretched only by the runner's CPU starvation (see CpuStarvation)
+            assertThat(ms).isLessThan(CpuStarvation.bound(250));
             assertThat(ProcScanner.awaitNoneOf(UID, 1000)).isEmpty();
             assertThat(bomb.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         } finally {

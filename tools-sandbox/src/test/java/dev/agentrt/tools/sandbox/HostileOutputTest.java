@@ -42,7 +42,7 @@ class HostileOutputTest {
         assertThat(run.result().output().getBytes(StandardCharsets.UTF_8).length)
                 .isLessThanOrEqualTo(DEFAULTS.modelOutputBytes() + 200);
         assertThat(run.result().output()).contains("bytes truncated; output limit reached");
-        assertThat(run.launch().killToExitMs()).isLessThanOrEqualTo(100);
+        assertThat(run.launch().killToExitMs()).isLessThanOrEqualTo(CpuStarvation.bound(100));
         assertThat(run.result().toJson()).isNotEmpty();
         assertThat(run.elapsedMs()).isLessThan(5000);
     }

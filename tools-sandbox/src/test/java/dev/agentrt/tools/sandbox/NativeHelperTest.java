@@ -113,6 +113,72 @@ class NativeHelperTest {
     }
 
     @Test
+    void stdinFileFeedsTheGuestThroughSymlinksAsKubernetesSecretVolumesLayThemOut() throws Exception {
+        // A Secret volume: <mount>/stdin -> ..data/stdin, ..data -> ..<timestamp>/
+        Path mount = Files.createDirectories(dir.resolve("secret-volume"));
+        Path version = Files.createDirectories(mount.resolve("..2026_11_28_04_00_00.000000001"));
+        Files.writeString(version.resolve("stdin"), "import sys\nprint('program from the secret', sys.argv[1:])\n");
+        Files.createSymbolicLink(mount.resolve("..data"), Path.of(version.getFileName().toString()));
+        Files.createSymbolicLink(mount.resolve("stdin"), Path.of("..data/stdin"));
+        for (Path p : List.of(dir.resolve("secret-volume"), version)) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.setPosixFilePermissions(version.resolve("stdin"), java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        Result r = helper("run", "--uid", Integer.toString(UID), "--gid", Integer.toString(UID),
+                "--stdin-file", mount.resolve("stdin").toString(), "--", "/usr/bin/python3", "-I", "-u", "-", "x");
+        assertThat(r.exit()).isZero();
+        assertThat(r.output()).isEqualTo("program from the secret ['x']\n");
+    }
+
+    @Test
+    void stdinFileMustBeARegularFileTheGuestUidCanRead() throws Exception {
+        Result directory = helper("run", "--stdin-file", dir.toString(), "--", "/usr/bin/true");
+        assertThat(directory.exit()).isEqualTo(125);
+        assertThat(directory.output()).contains("stdin-file is not a regular file");
+        Path secret = dir.resolve("root-only");
+        Files.writeString(secret, "print('must not run')");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Result unreadable = helper("run", "--uid", Integer.toString(UID), "--gid", Integer.toString(UID),
+                "--stdin-file", secret.toString(), "--", "/usr/bin/python3", "-I", "-");
+        assertThat(unreadable.exit()).isEqualTo(125);
+        assertThat(unreadable.output()).contains("stdin-file open").contains("Permission denied");
+    }
+
+    @Test
+    void initKeepsTheGuestOffPid1SoKernelSignalsStillKill() throws Exception {
+        // As pid 1 of a fresh pid namespace (a container's main process) the guest would survive its own
+        // SIGXCPU: the kernel drops signals without a handler for a namespace's init.
+        String selfXcpu = "import os, signal\nos.kill(os.getpid(), signal.SIGXCPU)\nprint('survived', os.getpid())";
+        Result asPid1 = unshared("run", "--", "/usr/bin/python3", "-I", "-c", selfXcpu);
+        assertThat(asPid1.output()).isEqualTo("survived 1\n");
+        Result withInit = unshared("run", "--init", "--", "/usr/bin/python3", "-I", "-c", selfXcpu);
+        assertThat(withInit.exit()).as("128 + SIGXCPU").isEqualTo(152);
+        assertThat(withInit.output()).doesNotContain("survived");
+        // RLIMIT_CPU's soft limit now ends it (SIGXCPU), not only the hard limit's SIGKILL a second later.
+        Result cpu = unshared("run", "--init", "--rlimit", "cpu=1:3", "--", "/usr/bin/python3", "-I", "-c", "while True: pass");
+        assertThat(cpu.exit()).isEqualTo(152);
+        // Exit codes pass through; orphans are reaped; setup errors of the child keep exit 125.
+        assertThat(unshared("run", "--init", "--", "/usr/bin/sh", "-c", "(sleep 0.2 &) ; exit 7").exit()).isEqualTo(7);
+        Result missing = unshared("run", "--init", "--", "/nonexistent/guest");
+        assertThat(missing.exit()).isEqualTo(125);
+        assertThat(missing.output()).contains("execve /nonexistent/guest");
+    }
+
+    /** The helper as pid 1 of a new pid namespace, the way a container runs its command. */
+    static Result unshared(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/unshare", "--pid", "--fork", "--kill-child",
+                helper.helper().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().clear();
+        Process p = builder.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
     void rlimitsAreApplied() throws Exception {
         Result r = helper("run", "--rlimit", "nofile=32:32", "--rlimit", "fsize=4096:4096", "--uid",
                 Integer.toString(UID), "--gid", Integer.toString(UID), "--", "/usr/bin/python3", "-I", "-c",

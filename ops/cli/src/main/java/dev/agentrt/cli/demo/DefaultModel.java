@@ -26,6 +26,16 @@ public final class DefaultModel {
         return override != null ? Path.of(override) : Path.of(System.getProperty("user.home"), ".agentrt", "models");
     }
 
+    /**
+     * The model {@code demo} and {@code eval} run when no {@code --model} is given, ready on disk; first says on
+     * {@code log} what it is. The one place that chooses it.
+     */
+    public static Path resolve(PrintWriter log) throws IOException {
+        log.println(NOTICE);
+        log.flush();
+        return tinyFull(log);
+    }
+
     /** The cached tiny-full checkpoint, generated on first use (written aside, then moved into place). */
     public static Path tinyFull(PrintWriter log) throws IOException {
         Path dir = cacheRoot().resolve("tiny-full");

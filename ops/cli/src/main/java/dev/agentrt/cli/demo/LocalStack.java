@@ -54,6 +54,29 @@ public final class LocalStack implements AutoCloseable {
             closeLater.accept(checkpoint);
             return new CpuEngine(checkpoint.weights());
         };
+
+        /**
+         * The engine {@code kind} picks ({@code cpu}, {@code cuda}, or {@code auto}: cuda when it can run, else cpu),
+         * for batches of up to {@code maxBatch} sequences of {@code maxContext} positions. A fallback of {@code auto}
+         * is reported on {@code log}; {@code cuda} without a usable GPU throws {@link
+         * dev.agentrt.engine.cuda.CudaUnavailableException} with the reason.
+         */
+        static EngineFactory of(dev.agentrt.engine.Engines.Kind kind, int maxBatch, int maxContext, PrintWriter log) {
+            return (model, closeLater) -> {
+                var checkpoint = Checkpoint.open(model);
+                closeLater.accept(checkpoint);
+                int context = Math.max(2, Math.min(maxContext, dev.agentrt.engine.Engines.maxContext(checkpoint.config())));
+                var cuda = dev.agentrt.engine.cuda.CudaEngine.Options.defaults().withMaxBatch(maxBatch)
+                    .withMaxContext(context).withProgress(dev.agentrt.cli.model.EngineOptions.uploadBar(log));
+                var selection = dev.agentrt.engine.Engines.open(kind, checkpoint.weights(), cuda,
+                    () -> new CpuEngine(checkpoint.weights()));
+                if (selection.fallbackWarning() != null) {
+                    log.println("agentrt: warning: " + selection.fallbackWarning());
+                    log.flush();
+                }
+                return selection.engine();
+            };
+        }
     }
 
     /**

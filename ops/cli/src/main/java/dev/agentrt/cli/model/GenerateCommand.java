@@ -3,7 +3,7 @@ package dev.agentrt.cli.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentrt.engine.cpu.CpuEngine;
+import dev.agentrt.engine.Engine;
 import dev.agentrt.engine.cpu.Parallel;
 import dev.agentrt.generate.Generator;
 import dev.agentrt.generate.Sampler;
@@ -76,12 +76,12 @@ public final class GenerateCommand implements Callable<Integer> {
             if (engine.tokens != null) {
                 throw new ParameterException(spec.commandLine(), "use either --prompt or --tokens, not both");
             }
-            return new PromptGeneration(out, prompt, effort, json).run(engine, maxTokens, params, ignoreStop);
+            return new PromptGeneration(out, spec.commandLine().getErr(), prompt, effort, json).run(engine, maxTokens, params, ignoreStop);
         }
         int[] tokens = engine.requireTokens(spec.commandLine());
         try (Checkpoint ckpt = Checkpoint.open(engine.model); Parallel pool = new Parallel(engine.threadCount());
-             CpuEngine cpu = new CpuEngine(ckpt.weights(), pool, CpuEngine.DEFAULT_MAX_ROWS)) {
-            Generator generator = new Generator(cpu, ignoreStop ? StopTokens.NONE : StopTokens.HARMONY);
+             Engine model = engine.open(ckpt, pool, tokens.length + maxTokens, spec.commandLine().getErr())) {
+            Generator generator = new Generator(model, ignoreStop ? StopTokens.NONE : StopTokens.HARMONY);
             Sampler sampler = new Sampler(params, ckpt.config().vocabSize());
             Generator.Result result = generator.generate(tokens, maxTokens, sampler, token -> {
                 if (!json) {

@@ -3,7 +3,7 @@ package dev.agentrt.cli.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentrt.engine.cpu.CpuEngine;
+import dev.agentrt.engine.Engine;
 import dev.agentrt.engine.cpu.Parallel;
 import dev.agentrt.model.Checkpoint;
 import java.util.Comparator;
@@ -33,11 +33,11 @@ public final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int[] prompt = engine.requireTokens(spec.commandLine());
         try (Checkpoint ckpt = Checkpoint.open(engine.model); Parallel pool = new Parallel(engine.threadCount());
-             CpuEngine cpu = new CpuEngine(ckpt.weights(), pool, CpuEngine.DEFAULT_MAX_ROWS)) {
+             Engine model = engine.open(ckpt, pool, prompt.length, spec.commandLine().getErr())) {
             float[] logits = new float[ckpt.config().vocabSize()];
-            int[] prompt = engine.requireTokens(spec.commandLine());
-            cpu.prefill(cpu.newCache(prompt.length), prompt, logits);
+            model.prefill(model.newCache(prompt.length), prompt, logits);
             var out = spec.commandLine().getOut();
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();

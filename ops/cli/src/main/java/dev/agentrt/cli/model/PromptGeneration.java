@@ -1,6 +1,6 @@
 package dev.agentrt.cli.model;
 
-import dev.agentrt.engine.cpu.CpuEngine;
+import dev.agentrt.engine.Engine;
 import dev.agentrt.engine.cpu.Parallel;
 import dev.agentrt.generate.Generator;
 import dev.agentrt.generate.Sampler;
@@ -31,12 +31,14 @@ import java.util.Optional;
 final class PromptGeneration {
 
     private final PrintWriter out;
+    private final PrintWriter err;
     private final String prompt;
     private final ReasoningEffort effort;
     private final boolean json;
 
-    PromptGeneration(PrintWriter out, String prompt, String effort, boolean json) {
+    PromptGeneration(PrintWriter out, PrintWriter err, String prompt, String effort, boolean json) {
         this.out = out;
+        this.err = err;
         this.prompt = prompt;
         this.effort = ReasoningEffort.valueOf(effort.toUpperCase(Locale.ROOT));
         this.json = json;
@@ -50,10 +52,10 @@ final class PromptGeneration {
             Conversation.of(Message.system(system), Message.of(Role.USER, prompt)), Role.ASSISTANT);
         StreamableParser parser = harmony.newParser(Role.ASSISTANT, false);
         try (Checkpoint ckpt = Checkpoint.open(engine.model); Parallel pool = new Parallel(engine.threadCount());
-             CpuEngine cpu = new CpuEngine(ckpt.weights(), pool, CpuEngine.DEFAULT_MAX_ROWS)) {
+             Engine model = engine.open(ckpt, pool, tokens.length + maxTokens, err)) {
             if (!json) out.printf(Locale.ROOT, "prompt: %d tokens%n", tokens.length);
             var stream = new MessageStream();
-            Generator.Result result = new Generator(cpu, ignoreStop ? StopTokens.NONE : StopTokens.HARMONY)
+            Generator.Result result = new Generator(model, ignoreStop ? StopTokens.NONE : StopTokens.HARMONY)
                 .generate(tokens, maxTokens, new Sampler(params, ckpt.config().vocabSize()), token -> {
                     try {
                         parser.process(token);
