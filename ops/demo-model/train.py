@@ -578,6 +578,32 @@ def export_tensors(model):
     return out, values
 
 
+def load_exported(model, directory):
+    """Sets the model's parameters to an exported checkpoint's values (the inverse of export_tensors)."""
+    with open(os.path.join(directory, "config.json")) as f:
+        if json.load(f) != model.cfg.to_json():
+            raise SystemExit("--init: %s has another model configuration" % directory)
+    W = read_safetensors(os.path.join(directory, "model.safetensors"))
+    ids = torch.tensor(model.vocab_ids, dtype=torch.long)
+    with torch.no_grad():
+        model.embedding.copy_(W["embedding.weight"][ids])
+        if model.tied:
+            if not torch.equal(W["embedding.weight"], W["unembedding.weight"]):
+                raise SystemExit("--init with --tied: the checkpoint's embedding and unembedding differ")
+        else:
+            model.unembedding.copy_(W["unembedding.weight"][ids])
+        model.norm.copy_(W["norm.scale"])
+        for n, b in enumerate(model.blocks):
+            pre = "block.%d." % n
+            for attr, name in (("attn_norm", "attn.norm.scale"), ("qkv_w", "attn.qkv.weight"),
+                               ("qkv_b", "attn.qkv.bias"), ("sinks", "attn.sinks"), ("out_w", "attn.out.weight"),
+                               ("out_b", "attn.out.bias"), ("mlp_norm", "mlp.norm.scale"),
+                               ("gate_w", "mlp.gate.weight"), ("gate_b", "mlp.gate.bias"),
+                               ("mlp1_b", "mlp.mlp1_bias"), ("mlp2_b", "mlp.mlp2_bias"),
+                               ("mlp1_w", "mlp.mlp1_weight"), ("mlp2_w", "mlp.mlp2_weight")):
+                getattr(b, attr).copy_(W[pre + name])
+
+
 def write_safetensors(path, tensors):
     names = sorted(tensors)
     header = {}
@@ -743,7 +769,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=float, default=1.0)
-    ap.add_argument("--max-steps", type=int, default=4500, help="stop after this many steps (0: the epochs)")
+    ap.add_argument("--max-steps", type=int, default=5000, help="stop after this many steps (0: the epochs)")
     ap.add_argument("--qat-steps", type=int, default=200)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--warmup", type=int, default=150)
@@ -758,11 +784,13 @@ def main():
     ap.add_argument("--experts", type=int, default=8)
     ap.add_argument("--top-k", type=int, default=2)
     ap.add_argument("--intermediate", type=int, default=128)
-    ap.add_argument("--short-steps", type=int, default=3000,
+    ap.add_argument("--short-steps", type=int, default=1500,
                     help="curriculum: the first N steps train without the system/developer prefix")
     ap.add_argument("--tied", action="store_true", help="one matrix for embedding and unembedding while training")
     ap.add_argument("--no-copy-init", action="store_true", help="random initial weights, without the copy circuit")
     ap.add_argument("--save", help="also save the float32 training state (torch.save) here")
+    ap.add_argument("--init", help="start from this exported checkpoint directory (a second training stage) "
+                                   "instead of random weights")
     ap.add_argument("--fixture-only", action="store_true",
                     help="no training: write --fixture for the checkpoint already in --out")
     args = ap.parse_args()
@@ -791,7 +819,10 @@ def main():
                  hidden_size=args.hidden, intermediate_size=args.intermediate, head_dim=args.head_dim,
                  num_attention_heads=args.heads, num_key_value_heads=args.kv_heads)
     model = GptOss(cfg, vocab_ids, tied=args.tied)
-    if not args.no_copy_init:
+    if args.init:
+        load_exported(model, args.init)
+        log("initialized from %s" % args.init)
+    elif not args.no_copy_init:
         margin = init_copy_circuit(model, torch.Generator().manual_seed(args.seed))
         log("copy circuit installed (previous-token margin %.3f per unit amplitude)" % margin)
     n_params = sum(p.numel() for p in model.parameters())
