@@ -113,7 +113,7 @@ class AgentrtLauncherIT {
             .contains("\"result\":402.5").contains("final answer: The answer is 402.5.")
             .contains("status COMPLETED").contains("time split:");
         try (var unpacked = Files.list(tmp.resolve("models"))) {
-            assertThat(unpacked.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("agentrt-demo-"));
+            assertThat(unpacked.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("agentrt-demo-"));
         }
     }
 
