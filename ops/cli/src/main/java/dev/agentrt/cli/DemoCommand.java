@@ -2,7 +2,6 @@ package dev.agentrt.cli;
 
 import dev.agentrt.avro.ConversationRequest;
 import dev.agentrt.avro.ConversationResponse;
-import dev.agentrt.avro.ConversationStatus;
 import dev.agentrt.avro.ReasoningEffort;
 import dev.agentrt.cli.client.ConversationFollower;
 import dev.agentrt.cli.client.ConversationPrinter;
@@ -37,10 +36,10 @@ import picocli.CommandLine.Model.CommandSpec;
         + "conversation ended (completed, or with the explicit status the loop gave), 1 when it could not run.")
 public final class DemoCommand implements Callable<Integer> {
 
-    static final String SAMPLE = "What is 17.5 multiplied by 23? Use the calculator.";
+    static final String SAMPLE = "What is 17.5 multiplied by 23?";
 
     @Option(names = "--model", paramLabel = "DIR",
-        description = "Checkpoint directory (default: the synthetic tiny-full checkpoint, generated on first use).")
+        description = "Checkpoint directory (default: the bundled demo model, unpacked on first use).")
     Path model;
 
     @Option(names = "--prompt", description = "The user's question (default: \"" + SAMPLE + "\").")
@@ -49,7 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--effort", defaultValue = "low", description = "low, medium or high (default: ${DEFAULT-VALUE}).")
     String effort;
 
-    @Option(names = "--max-output-tokens", defaultValue = "48", paramLabel = "N",
+    @Option(names = "--max-output-tokens", defaultValue = "128", paramLabel = "N",
         description = "Per model turn (default: ${DEFAULT-VALUE}).")
     int maxOutputTokens;
 
@@ -91,9 +90,6 @@ public final class DemoCommand implements Callable<Integer> {
                     response.getStatus());
                 out.println(dev.agentrt.cli.demo.TimeSplit.measure(client, stack.topics(), request.getConversationId(),
                     endToEndMs).describe());
-                if (response.getStatus() != ConversationStatus.COMPLETED && model == null) {
-                    out.println("(expected with the untrained default model: it cannot write a valid answer)");
-                }
                 out.flush();
                 return 0;
             }

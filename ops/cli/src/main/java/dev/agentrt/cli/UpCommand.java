@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR",
-        description = "Checkpoint directory (default: the synthetic tiny-full checkpoint, generated on first use).")
+        description = "Checkpoint directory (default: the bundled demo model, unpacked on first use).")
     Path model;
 
     @Option(names = "--port", defaultValue = "9092", description = "Kafka port (default: ${DEFAULT-VALUE}).")
@@ -35,8 +35,7 @@ public final class UpCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         Path modelDir = model;
         if (modelDir == null) {
-            out.println(DefaultModel.NOTICE);
-            modelDir = DefaultModel.tinyFull(out);
+            modelDir = DefaultModel.resolve(out);
         }
         try (var stack = LocalStack.start(new LocalStack.Options(modelDir, port, maxBatch, maxContext, null), out)) {
             stop.arm();

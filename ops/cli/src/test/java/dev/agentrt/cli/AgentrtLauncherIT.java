@@ -98,17 +98,23 @@ class AgentrtLauncherIT {
     }
 
     @Test
-    void demoRunsTheWholeLoopAndEndsWithAnExplicitStatus() throws Exception {
-        ProcessBuilder pb = launcher("demo", "--max-output-tokens", "4");
+    void demoRunsTheWholeLoopWithTheBundledModelsToolRoundTrip() throws Exception {
+        ProcessBuilder pb = launcher("demo");
         pb.environment().put("AGENTRT_CACHE", tmp.resolve("models").toString());
         Process p = pb.redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("demo finished").isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("UNTRAINED").contains("sandbox tier").contains("[turn 0] user")
-            .contains("ended: TURN_TOKEN_LIMIT").contains("completion 4").contains("time split:");
-        assertThat(tmp.resolve("models/tiny-full/config.json")).isRegularFile();
+        // The README's first command: the bundled demo model (greedy) calls the calculator, reads its result and
+        // answers with it.
+        assertThat(out).contains("agentrt demo model").contains("sandbox tier").contains("[turn 0] user")
+            .contains("→ functions.calculate").contains("{\"expression\":\"17.5 * 23\"}")
+            .contains("\"result\":402.5").contains("final answer: The answer is 402.5.")
+            .contains("status COMPLETED").contains("time split:");
+        try (var unpacked = Files.list(tmp.resolve("models"))) {
+            assertThat(unpacked.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("agentrt-demo-"));
+        }
     }
 
     @Test
