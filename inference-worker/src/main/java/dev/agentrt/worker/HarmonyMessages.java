@@ -9,8 +9,11 @@ import dev.agentrt.harmony.TextContent;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Converts Harmony messages between the wire ({@link HarmonyMessage}) and the codec ({@link Message}). */
-final class HarmonyMessages {
+/**
+ * Converts Harmony messages between the wire ({@link HarmonyMessage}) and the codec ({@link Message}). Public for
+ * tools that must build exactly what the worker returns (the demo model's transcript renderer).
+ */
+public final class HarmonyMessages {
 
     private HarmonyMessages() {}
 
@@ -47,7 +50,7 @@ final class HarmonyMessages {
     }
 
     /** A parsed completion message for a result; the parser only produces text content. */
-    static HarmonyMessage toAvro(Message m) {
+    public static HarmonyMessage toAvro(Message m) {
         dev.agentrt.avro.Role role = switch (m.author().role()) {
             case SYSTEM -> dev.agentrt.avro.Role.SYSTEM;
             case DEVELOPER -> dev.agentrt.avro.Role.DEVELOPER;

@@ -14,6 +14,7 @@ import dev.agentrt.harmony.HarmonyEncoding;
 import dev.agentrt.harmony.Message;
 import dev.agentrt.harmony.Role;
 import dev.agentrt.tools.builtin.BuiltinTools;
+import dev.agentrt.worker.HarmonyMessages;
 import dev.agentrt.worker.PromptBuilder;
 import java.time.Clock;
 import java.time.Instant;
@@ -101,7 +102,7 @@ public final class TranscriptRenderer {
         // The loop's history for turn 2: the request's user message, the worker's parsed messages, the tool result.
         var history = new ArrayList<HarmonyMessage>();
         history.add(user(s.question()));
-        for (Message m : parsed) history.add(toAvro(m));
+        for (Message m : parsed) history.add(HarmonyMessages.toAvro(m));
         history.add(toolResult(s.recipient(), outcome.text()));
         int[] prompt2 = prompts.promptTokens(request(s, history, 2));
         String finalText = s.answer().text(parse(outcome.text()));
@@ -162,20 +163,6 @@ public final class TranscriptRenderer {
         return HarmonyMessage.newBuilder().setAuthor(new Author(dev.agentrt.avro.Role.TOOL, tool))
             .setRecipient("assistant").setChannel("commentary").setContentType(null)
             .setContent(List.of(new TextContent(text))).build();
-    }
-
-    /** A parsed completion message as the worker returns it (text content only). */
-    public static HarmonyMessage toAvro(Message m) {
-        dev.agentrt.avro.Role role = switch (m.author().role()) {
-            case SYSTEM -> dev.agentrt.avro.Role.SYSTEM;
-            case DEVELOPER -> dev.agentrt.avro.Role.DEVELOPER;
-            case USER -> dev.agentrt.avro.Role.USER;
-            case ASSISTANT -> dev.agentrt.avro.Role.ASSISTANT;
-            case TOOL -> dev.agentrt.avro.Role.TOOL;
-        };
-        return HarmonyMessage.newBuilder().setAuthor(new Author(role, m.author().name()))
-            .setRecipient(m.recipient()).setChannel(m.channel()).setContentType(m.contentType())
-            .setContent(List.of(new TextContent(m.text()))).build();
     }
 
     static JsonNode parse(String json) {

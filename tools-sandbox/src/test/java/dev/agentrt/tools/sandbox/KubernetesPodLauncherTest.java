@@ -342,10 +342,8 @@ class KubernetesPodLauncherTest {
     @Test
     void outputOverTheCapKillsThePod() {
         SandboxLimits limits = SandboxLimits.defaults().withOutputBytes(4096);
-        byte[] chunk = "x".repeat(1000).getBytes(StandardCharsets.UTF_8);
-        api.behaviour = pod -> Script.of(at(5, running()), at(10, p -> api.flood(p, chunk, 5)));
         long start = System.nanoTime();
-        LaunchResult r = launcher().run(python("while True: print('x' * 1000)", limits), SLOT);
+        LaunchResult r = runAGuestThatFloodsItsOutput(limits);
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(r.setupError()).as("a setup error reports no kill reason").isNull();
         assertThat(r.killReason()).isEqualTo(KillReason.OUTPUT_CAP);
@@ -358,6 +356,13 @@ class KubernetesPodLauncherTest {
         assertThat(ToolExecutor.toResult(new ToolCall("c", "python", "x"), limits, r).status())
                 .isEqualTo(ToolStatus.OUTPUT_LIMIT);
         assertNothingLeft();
+    }
+
+    /** A guest that starts running, then writes 1000-byte lines without end. */
+    private LaunchResult runAGuestThatFloodsItsOutput(SandboxLimits limits) {
+        byte[] chunk = "x".repeat(1000).getBytes(StandardCharsets.UTF_8);
+        api.behaviour = pod -> Script.of(at(5, running()), at(10, p -> api.flood(p, chunk, 5)));
+        return launcher().run(python("while True: print('x' * 1000)", limits), SLOT);
     }
 
     @Test
@@ -398,10 +403,8 @@ class KubernetesPodLauncherTest {
         settings = settings.withStartTimeout(Duration.ofSeconds(10));
         api.podCreateAnsweredAfterRunning = true;
         SandboxLimits limits = SandboxLimits.defaults().withOutputBytes(4096);
-        byte[] chunk = "x".repeat(1000).getBytes(StandardCharsets.UTF_8);
-        api.behaviour = pod -> Script.of(at(5, running()), at(10, p -> api.flood(p, chunk, 5)));
         long start = System.nanoTime();
-        LaunchResult r = launcher().run(python("while True: print('x' * 1000)", limits), SLOT);
+        LaunchResult r = runAGuestThatFloodsItsOutput(limits);
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(r.setupError()).isNull();
         assertThat(r.killReason()).isEqualTo(KillReason.OUTPUT_CAP);
