@@ -13,22 +13,17 @@ import java.nio.file.Path;
  */
 public final class DefaultModel {
 
-    public static final String NOTICE = DemoModel.NOTICE;
-
     private DefaultModel() {}
-
-    public static Path cacheRoot() {
-        return DemoModel.cacheRoot();
-    }
 
     /**
      * The model to run when no {@code --model} is given, ready on disk; first says on {@code log} what it is (and
      * that it unpacks, the first time). The one place that chooses it.
      */
     public static Path resolve(PrintWriter log) throws IOException {
-        log.println(NOTICE);
-        if (!Files.isDirectory(cacheRoot().resolve(DemoModel.folderName()))) {
-            log.println("unpacking the demo model into " + cacheRoot().resolve(DemoModel.folderName()) + " (first use) ...");
+        log.println(DemoModel.NOTICE);
+        Path unpacked = DemoModel.cacheRoot().resolve(DemoModel.folderName());
+        if (!Files.isDirectory(unpacked)) {
+            log.println("unpacking the demo model into " + unpacked + " (first use) ...");
         }
         log.flush();
         return DemoModel.path();
