@@ -28,6 +28,8 @@ public final class Checkpoint implements AutoCloseable {
     private final Arena arena;
     private final List<SafetensorsFile> files;
     private final Map<String, TensorInfo> tensors;
+    private ModelWeights residentWeights;
+    private String residency = "mapped";
 
     private Checkpoint(Path directory, CheckpointLayout layout, GptOssConfig config, Arena arena,
                        List<SafetensorsFile> files, Map<String, TensorInfo> tensors) {
@@ -69,18 +71,10 @@ public final class Checkpoint implements AutoCloseable {
         try {
             List<Path> paths = hf ? hfFiles(dir) : safetensorsIn(dir);
             List<SafetensorsFile> files = new ArrayList<>();
-            Map<String, TensorInfo> tensors = new LinkedHashMap<>();
             for (Path p : paths) {
-                SafetensorsFile f = SafetensorsFile.open(p, arena);
-                files.add(f);
-                for (TensorInfo t : f.tensors().values()) {
-                    TensorInfo previous = tensors.putIfAbsent(t.name(), t);
-                    if (previous != null) {
-                        throw new CheckpointException(dir + ": tensor '" + t.name() + "' is in both " + previous.file()
-                                + " and " + t.file());
-                    }
-                }
+                files.add(SafetensorsFile.open(p, arena));
             }
+            Map<String, TensorInfo> tensors = tensorsOf(dir, files);
             if (hf) {
                 checkIndex(dir, tensors);
             }
@@ -90,6 +84,20 @@ public final class Checkpoint implements AutoCloseable {
             arena.close();
             throw e;
         }
+    }
+
+    private static Map<String, TensorInfo> tensorsOf(Path dir, List<SafetensorsFile> files) {
+        Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+        for (SafetensorsFile f : files) {
+            for (TensorInfo t : f.tensors().values()) {
+                TensorInfo previous = tensors.putIfAbsent(t.name(), t);
+                if (previous != null) {
+                    throw new CheckpointException(dir + ": tensor '" + t.name() + "' is in both " + previous.file()
+                            + " and " + t.file());
+                }
+            }
+        }
+        return tensors;
     }
 
     private static List<Path> safetensorsIn(Path dir) {
@@ -190,6 +198,48 @@ public final class Checkpoint implements AutoCloseable {
                     + " layout, files " + files.stream().map(f -> f.path().getFileName().toString()).toList() + ")");
         }
         return t;
+    }
+
+    /**
+     * The weights copied once into anonymous memory ({@link ResidentMemory}: 2 MB pages on Linux): what the CPU
+     * engine should run on, since it streams them at every token. Falls back to the mapped {@link #weights()}, with
+     * the reason in {@link #residency()}, when the copy would not fit in the memory available now or when the
+     * system property {@code agentrt.weights} is {@code mapped} (several worker processes sharing one page cache).
+     * The first call reads every file (seconds from the page cache); later calls return the same weights.
+     */
+    public synchronized ModelWeights residentWeights() {
+        if (residentWeights != null) {
+            return residentWeights;
+        }
+        long needed = totalBytes();
+        long available = MemoryInfo.availableBytes();
+        if ("mapped".equals(System.getProperty("agentrt.weights"))) {
+            residency = "mapped (agentrt.weights=mapped)";
+            residentWeights = weights();
+        } else if (available >= 0 && needed > available - MemoryInfo.HEADROOM) {
+            residency = String.format("mapped (a resident copy needs %.1f GB, %.1f GB available)", needed / 1e9,
+                    available / 1e9);
+            residentWeights = weights();
+        } else {
+            List<SafetensorsFile> copies = new ArrayList<>();
+            for (SafetensorsFile f : files) {
+                try {
+                    copies.add(SafetensorsFile.parse(f.path(), ResidentMemory.copyOf(f.path(), arena)));
+                } catch (IOException e) {
+                    throw new CheckpointException(f.path() + ": cannot read into memory: " + e.getMessage(), e);
+                }
+            }
+            Checkpoint copy = new Checkpoint(directory, layout, config, arena, List.copyOf(copies),
+                    Collections.unmodifiableMap(tensorsOf(directory, copies)));
+            residentWeights = copy.weights();
+            residency = ResidentMemory.hugePagesAdvised() ? "resident (2 MB pages advised)" : "resident";
+        }
+        return residentWeights;
+    }
+
+    /** How {@link #residentWeights()} holds the weights: {@code mapped} until it is called, then what it chose. */
+    public synchronized String residency() {
+        return residency;
     }
 
     /** Resolves every tensor of the model, checking names, dtypes and shapes against the config. */

@@ -82,6 +82,39 @@ class ReferenceLogitsTest {
         }
     }
 
+    @Test
+    void residentWeightsGiveIdenticalLogits() {
+        try (Checkpoint ckpt = Checkpoint.open(tinyFull.directory())) {
+            try (CpuEngine mapped = new CpuEngine(ckpt.weights()); CpuEngine resident = new CpuEngine(ckpt.residentWeights())) {
+                assertThat(ckpt.residency()).startsWith("resident");
+                assertThat(ckpt.residentWeights()).isSameAs(ckpt.residentWeights());
+                // a copy, not the mapping: the same bytes at another address
+                assertThat(ckpt.residentWeights().unembedding().data().address())
+                        .isNotEqualTo(ckpt.weights().unembedding().data().address());
+                assertThat(ckpt.residentWeights().unembedding().data().isReadOnly()).isTrue();
+                assertIdentical(resident.logitsAll(PROMPT_FULL)[PROMPT_FULL.length - 1],
+                        mapped.logitsAll(PROMPT_FULL)[PROMPT_FULL.length - 1]);
+            }
+        }
+    }
+
+    @Test
+    void residentWeightsCanBeTurnedOff() {
+        String before = System.getProperty("agentrt.weights");
+        System.setProperty("agentrt.weights", "mapped");
+        try (Checkpoint ckpt = Checkpoint.open(tiny1k.directory())) {
+            assertThat(ckpt.residentWeights().embedding().data().address())
+                    .isEqualTo(ckpt.weights().embedding().data().address());
+            assertThat(ckpt.residency()).isEqualTo("mapped (agentrt.weights=mapped)");
+        } finally {
+            if (before == null) {
+                System.clearProperty("agentrt.weights");
+            } else {
+                System.setProperty("agentrt.weights", before);
+            }
+        }
+    }
+
     /** Bit-identical float arrays; reports the first difference (AssertJ's array diff is quadratic). */
     static void assertIdentical(float[] actual, float[] expected) {
         int at = Arrays.mismatch(actual, expected);

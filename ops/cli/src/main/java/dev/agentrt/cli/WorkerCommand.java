@@ -99,7 +99,7 @@ public final class WorkerCommand implements Callable<Integer> {
             try {
                 selection = Engines.open(engine, checkpoint.weights(), CudaEngine.Options.defaults().withMaxBatch(maxBatch)
                     .withMaxContext(context).withKvBf16(kvCacheType.equals("bf16")).withProgress(EngineOptions.uploadBar(err)),
-                    () -> new CpuEngine(checkpoint.weights()));
+                    () -> new CpuEngine(checkpoint.residentWeights()));
             } catch (CudaUnavailableException e) {
                 err.println("agentrt worker: " + e.getMessage());
                 return 1;

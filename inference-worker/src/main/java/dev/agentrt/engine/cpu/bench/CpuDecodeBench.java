@@ -72,9 +72,9 @@ public final class CpuDecodeBench {
     public static void run(Options o, PrintWriter out) throws IOException {
         try (Parallel pool = new Parallel(o.threads()); Checkpoint ckpt = Checkpoint.open(o.model())) {
             long loadStart = System.nanoTime();
-            ckpt.preload();
-            out.printf("preloaded %.1f GB in %.1f s%n", ckpt.totalBytes() / 1e9, (System.nanoTime() - loadStart) / 1e9);
-            var weights = ckpt.weights();
+            var weights = ckpt.residentWeights();
+            out.printf("loaded %.1f GB in %.1f s: %s%n", ckpt.totalBytes() / 1e9, (System.nanoTime() - loadStart) / 1e9,
+                    ckpt.residency());
             ModelStats stats = ModelStats.of(weights);
             int vocab = weights.config().vocabSize();
             // Random prompts from the ordinary text range (ids above 200k are Harmony specials and reserved).

@@ -52,7 +52,7 @@ public final class LocalStack implements AutoCloseable {
         EngineFactory CPU = (model, closeLater) -> {
             var checkpoint = Checkpoint.open(model);
             closeLater.accept(checkpoint);
-            return new CpuEngine(checkpoint.weights());
+            return new CpuEngine(checkpoint.residentWeights());
         };
 
         /**
@@ -69,7 +69,7 @@ public final class LocalStack implements AutoCloseable {
                 var cuda = dev.agentrt.engine.cuda.CudaEngine.Options.defaults().withMaxBatch(maxBatch)
                     .withMaxContext(context).withProgress(dev.agentrt.cli.model.EngineOptions.uploadBar(log));
                 var selection = dev.agentrt.engine.Engines.open(kind, checkpoint.weights(), cuda,
-                    () -> new CpuEngine(checkpoint.weights()));
+                    () -> new CpuEngine(checkpoint.residentWeights()));
                 if (selection.fallbackWarning() != null) {
                     log.println("agentrt: warning: " + selection.fallbackWarning());
                     log.flush();

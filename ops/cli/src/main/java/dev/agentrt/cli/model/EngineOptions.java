@@ -53,7 +53,7 @@ public final class EngineOptions {
         CudaEngine.Options cuda = CudaEngine.Options.defaults().withMaxBatch(1).withMaxContext(context)
                 .withPrefillChunk(Math.min(256, context)).withProgress(uploadBar(err));
         Engines.Selection s = Engines.open(engine, ckpt.weights(), cuda,
-                () -> new CpuEngine(ckpt.weights(), pool, CpuEngine.DEFAULT_MAX_ROWS));
+                () -> new CpuEngine(ckpt.residentWeights(), pool, CpuEngine.DEFAULT_MAX_ROWS));
         if (s.fallbackWarning() != null) {
             err.println("agentrt: warning: " + s.fallbackWarning());
             err.flush();
