@@ -12,20 +12,25 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@code y[t] = W·x[t] + b} for a BF16 weight matrix read straight from the mapped checkpoint and a batch of fp32
- * inputs. Each weight row is loaded once per group of four tokens (matrix × matrix for prefill and batched decode).
+ * {@code y[t] = W·x[t] + b} for a BF16 weight matrix and a batch of fp32 inputs. Rows go in groups of four: each
+ * group is read once for all tokens, four tokens at a time (matrix × matrix for prefill and batched decode), and
+ * a lone token (batch-1 decode) runs the four rows at once so that every input vector loaded serves four rows.
+ * Every output is one vector accumulator over the columns in order, summed by {@link Lanes#sum(FloatVector, float[],
+ * int)}: the same arithmetic whichever path computes it.
  */
 public final class Bf16Matmul {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final int TOKEN_BLOCK = 4;
+    private static final int BLOCK = 4;
     private static final int ROWS_PER_TASK = 16;
 
     private final Parallel pool;
+    private final float[][] scratch;
 
     public Bf16Matmul(Parallel pool) {
         this.pool = pool;
+        this.scratch = new float[pool.threads()][BLOCK * F.length()];
     }
 
     /**
@@ -40,72 +45,117 @@ public final class Bf16Matmul {
     /** As above with the bias starting at {@code bias[biasOff]}. */
     public void matmul(Bf16Matrix w, float[] bias, int biasOff, float[] x, int xOff, int xStride, float[] y, int yOff,
                        int yStride, int tokens) {
-        pool.run(w.rows(), ROWS_PER_TASK, (worker, r0, r1) ->
-                rows(w.data(), w.cols(), r0, r1, bias, biasOff, x, xOff, xStride, y, yOff, yStride, tokens));
+        pool.run(w.rows(), ROWS_PER_TASK, (worker, r0, r1) -> rows(w.data(), w.cols(), r0, r1, bias, biasOff, x, xOff,
+                xStride, y, yOff, yStride, tokens, scratch[worker]));
     }
 
     static void rows(MemorySegment w, int cols, int r0, int r1, float[] bias, int biasOff, float[] x, int xOff, int xStride,
-                     float[] y, int yOff, int yStride, int tokens) {
-        int lanes = F.length();
-        int vecCols = I.length() == lanes ? cols - cols % lanes : 0;
-        for (int r = r0; r < r1; r++) {
-            long rowBytes = (long) r * cols * 2;
-            float b = bias == null ? 0f : bias[biasOff + r];
+                     float[] y, int yOff, int yStride, int tokens, float[] scratch) {
+        int vecCols = I.length() == F.length() ? cols - cols % F.length() : 0;
+        for (int r = r0; r < r1; r += BLOCK) {
+            int rows = Math.min(BLOCK, r1 - r);
             int t = 0;
-            for (; t + TOKEN_BLOCK <= tokens; t += TOKEN_BLOCK) {
-                int x0 = xOff + t * xStride;
-                int x1 = x0 + xStride;
-                int x2 = x1 + xStride;
-                int x3 = x2 + xStride;
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = FloatVector.zero(F);
-                FloatVector a2 = FloatVector.zero(F);
-                FloatVector a3 = FloatVector.zero(F);
-                int c = 0;
-                for (; c < vecCols; c += lanes) {
-                    // BF16 -> fp32: widen to int, shift into the upper half. Kept inline: a helper method compiled on its
-                    // own returned boxed vectors and fell back to the slow Java implementation of reinterpretAsFloats.
-                    FloatVector wv = ((IntVector) ShortVector.fromMemorySegment(S, w, rowBytes + 2L * c, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-                    a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
+            for (; t + BLOCK <= tokens; t += BLOCK) {
+                for (int i = 0; i < rows; i++) {
+                    fourTokens(w, cols, vecCols, r + i, bias, biasOff, x, xOff + t * xStride, xStride, y,
+                            yOff + t * yStride, yStride, scratch);
                 }
-                float s0 = Lanes.sum(a0);
-                float s1 = Lanes.sum(a1);
-                float s2 = Lanes.sum(a2);
-                float s3 = Lanes.sum(a3);
-                for (; c < cols; c++) {
-                    float wc = Bf16.toFloat(w.get(Bf16.LE, rowBytes + 2L * c));
-                    s0 += wc * x[x0 + c];
-                    s1 += wc * x[x1 + c];
-                    s2 += wc * x[x2 + c];
-                    s3 += wc * x[x3 + c];
-                }
-                int yo = yOff + t * yStride + r;
-                y[yo] = s0 + b;
-                y[yo + yStride] = s1 + b;
-                y[yo + 2 * yStride] = s2 + b;
-                y[yo + 3 * yStride] = s3 + b;
             }
             for (; t < tokens; t++) {
-                int x0 = xOff + t * xStride;
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = FloatVector.zero(F);
-                int c = 0;
-                for (; c + 2 * lanes <= vecCols; c += 2 * lanes) {
-                    a0 = ((IntVector) ShortVector.fromMemorySegment(S, w, rowBytes + 2L * c, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, x0 + c), a0);
-                    a1 = ((IntVector) ShortVector.fromMemorySegment(S, w, rowBytes + 2L * (c + lanes), ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, x0 + c + lanes), a1);
+                if (rows == BLOCK) {
+                    fourRows(w, cols, vecCols, r, bias, biasOff, x, xOff + t * xStride, y, yOff + t * yStride, scratch);
+                } else {
+                    for (int i = 0; i < rows; i++) {
+                        oneRow(w, cols, vecCols, r + i, bias, biasOff, x, xOff + t * xStride, y, yOff + t * yStride, scratch);
+                    }
                 }
-                for (; c < vecCols; c += lanes) {
-                    a0 = ((IntVector) ShortVector.fromMemorySegment(S, w, rowBytes + 2L * c, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, x0 + c), a0);
-                }
-                float s = Lanes.sum(a0.add(a1));
-                for (; c < cols; c++) {
-                    s += Bf16.toFloat(w.get(Bf16.LE, rowBytes + 2L * c)) * x[x0 + c];
-                }
-                y[yOff + t * yStride + r] = s + b;
             }
         }
+    }
+
+    /** Row {@code r} for the four tokens at {@code x0, x0 + xStride, …}. */
+    private static void fourTokens(MemorySegment w, int cols, int vecCols, int r, float[] bias, int biasOff, float[] x,
+                                   int x0, int xStride, float[] y, int y0, int yStride, float[] scratch) {
+        long row = (long) r * cols * 2;
+        int x1 = x0 + xStride;
+        int x2 = x1 + xStride;
+        int x3 = x2 + xStride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int c = 0; c < vecCols; c += F.length()) {
+            // BF16 -> fp32: widen to int, shift into the upper half. Kept inline: a helper method compiled on its own
+            // returned boxed vectors and fell back to the slow Java implementation of reinterpretAsFloats.
+            FloatVector wv = ((IntVector) ShortVector.fromMemorySegment(S, w, row + 2L * c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
+            a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
+        }
+        float b = bias == null ? 0f : bias[biasOff + r];
+        y[y0 + r] = Lanes.sum(a0, scratch, 0) + tail(w, row, vecCols, cols, x, x0) + b;
+        y[y0 + yStride + r] = Lanes.sum(a1, scratch, 0) + tail(w, row, vecCols, cols, x, x1) + b;
+        y[y0 + 2 * yStride + r] = Lanes.sum(a2, scratch, 0) + tail(w, row, vecCols, cols, x, x2) + b;
+        y[y0 + 3 * yStride + r] = Lanes.sum(a3, scratch, 0) + tail(w, row, vecCols, cols, x, x3) + b;
+    }
+
+    /** Rows {@code r .. r+3} for the token at {@code x0}: each input vector is loaded once for the four rows. */
+    private static void fourRows(MemorySegment w, int cols, int vecCols, int r, float[] bias, int biasOff, float[] x,
+                                 int x0, float[] y, int y0, float[] scratch) {
+        long stride = (long) cols * 2;
+        long row0 = r * stride;
+        long row1 = row0 + stride;
+        long row2 = row1 + stride;
+        long row3 = row2 + stride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int c = 0; c < vecCols; c += F.length()) {
+            FloatVector xv = FloatVector.fromArray(F, x, x0 + c);
+            a0 = ((IntVector) ShortVector.fromMemorySegment(S, w, row0 + 2L * c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                    .fma(xv, a0);
+            a1 = ((IntVector) ShortVector.fromMemorySegment(S, w, row1 + 2L * c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                    .fma(xv, a1);
+            a2 = ((IntVector) ShortVector.fromMemorySegment(S, w, row2 + 2L * c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                    .fma(xv, a2);
+            a3 = ((IntVector) ShortVector.fromMemorySegment(S, w, row3 + 2L * c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                    .fma(xv, a3);
+        }
+        y[y0 + r] = Lanes.sum(a0, scratch, 0) + tail(w, row0, vecCols, cols, x, x0) + bias(bias, biasOff, r);
+        y[y0 + r + 1] = Lanes.sum(a1, scratch, 0) + tail(w, row1, vecCols, cols, x, x0) + bias(bias, biasOff, r + 1);
+        y[y0 + r + 2] = Lanes.sum(a2, scratch, 0) + tail(w, row2, vecCols, cols, x, x0) + bias(bias, biasOff, r + 2);
+        y[y0 + r + 3] = Lanes.sum(a3, scratch, 0) + tail(w, row3, vecCols, cols, x, x0) + bias(bias, biasOff, r + 3);
+    }
+
+    private static void oneRow(MemorySegment w, int cols, int vecCols, int r, float[] bias, int biasOff, float[] x, int x0,
+                               float[] y, int y0, float[] scratch) {
+        long row = (long) r * cols * 2;
+        FloatVector a = FloatVector.zero(F);
+        for (int c = 0; c < vecCols; c += F.length()) {
+            a = ((IntVector) ShortVector.fromMemorySegment(S, w, row + 2L * c, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(F, x, x0 + c), a);
+        }
+        y[y0 + r] = Lanes.sum(a, scratch, 0) + tail(w, row, vecCols, cols, x, x0) + bias(bias, biasOff, r);
+    }
+
+    /** The columns past the last whole vector (none for the gpt-oss shapes). */
+    private static float tail(MemorySegment w, long row, int from, int cols, float[] x, int x0) {
+        float s = 0;
+        for (int c = from; c < cols; c++) {
+            s += Bf16.toFloat(w.get(Bf16.LE, row + 2L * c)) * x[x0 + c];
+        }
+        return s;
+    }
+
+    private static float bias(float[] bias, int biasOff, int r) {
+        return bias == null ? 0f : bias[biasOff + r];
     }
 }

@@ -7,27 +7,36 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code y[t] = W_e·x[t] + b_e} for one MXFP4 expert matrix, dequantizing on the fly (spec §5). The input must be
- * in <em>nibble order</em> ({@link #permuteInput}): per group of 32, the 16 even elements then the 16 odd ones, so
- * that the low nibbles of the 16 block bytes multiply one contiguous vector and the high nibbles the next. Nibbles
- * become twice their E2M1 value with a 16-entry byte table lookup; the 1/2 is folded into the group scale.
+ * in <em>nibble order</em> ({@link #prepareInput}): per group of 32, the 16 even elements then the 16 odd ones, so
+ * that the low nibbles of the 16 block bytes multiply one contiguous vector and the high nibbles the next.
+ *
+ * <p>Dequantization is two lane permutes: the 16 block bytes are widened to 16 ints, and a permute with a 16-entry
+ * table of E2M1 float bits picks each lane's value by the low four bits of its index (the Vector API's {@code
+ * selectFrom} wraps indices, which is exactly the low nibble); the high nibble is the same after a shift. The group
+ * dot product is then scaled once by {@code 2^(scale − 127)}. A lone token (batch-1 decode) runs two rows at once
+ * so that every input vector loaded serves both; batches run four tokens per pass over a row.
  */
 public final class Mxfp4Matmul implements ExpertKernel {
     private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     /** The vector path needs 16 float lanes in hardware (one lane per block byte). */
     static final boolean VECTOR = FloatVector.SPECIES_PREFERRED.length() >= 16;
-    private static final ByteVector TABLE = ByteVector.fromArray(B16, Mxfp4.FP4_DOUBLED, 0);
+    /** The 16 E2M1 values as float bits, indexed by nibble. */
+    private static final IntVector TABLE = IntVector.fromArray(I16, floatBits(Mxfp4.FP4_VALUES), 0);
     private static final int TOKEN_BLOCK = 4;
     private static final int ROWS_PER_TASK = 16;
 
     private final Parallel pool;
     private final Mxfp4Experts w;
     private final boolean vector;
+    private final float[][] scratch;
 
     public Mxfp4Matmul(Parallel pool, Mxfp4Experts weights) {
         this(pool, weights, VECTOR);
@@ -37,6 +46,15 @@ public final class Mxfp4Matmul implements ExpertKernel {
         this.pool = pool;
         this.w = weights;
         this.vector = vector;
+        this.scratch = new float[pool.threads()][F16.length()];
+    }
+
+    private static int[] floatBits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
     }
 
     @Override
@@ -64,7 +82,7 @@ public final class Mxfp4Matmul implements ExpertKernel {
     public void matmul(int expert, float[] bias, int biasOff, float[] x, int xStride, float[] y, int yStride, int tokens) {
         pool.run(w.rows(), ROWS_PER_TASK, (worker, r0, r1) -> {
             if (vector) {
-                rowsVector(expert, r0, r1, bias, biasOff, x, xStride, y, yStride, tokens);
+                rowsVector(expert, r0, r1, bias, biasOff, x, xStride, y, yStride, tokens, scratch[worker]);
             } else {
                 rowsScalar(expert, r0, r1, bias, biasOff, x, xStride, y, yStride, tokens);
             }
@@ -72,59 +90,96 @@ public final class Mxfp4Matmul implements ExpertKernel {
     }
 
     private void rowsVector(int expert, int r0, int r1, float[] bias, int biasOff, float[] x, int xStride, float[] y,
-                            int yStride, int tokens) {
-        MemorySegment blocks = w.blocks();
-        MemorySegment scales = w.scales();
-        int groups = w.cols() / Mxfp4.GROUP;
-        for (int r = r0; r < r1; r++) {
-            long row = (long) expert * w.rows() + r;
-            long blockBase = row * groups * Mxfp4.GROUP_BYTES;
-            long scaleBase = row * groups;
-            float b = bias[biasOff + r];
-            for (int t = 0; t < tokens; t += TOKEN_BLOCK) {
-                int n = Math.min(TOKEN_BLOCK, tokens - t);
-                int x0 = t * xStride;
-                FloatVector a0 = FloatVector.zero(F16);
-                FloatVector a1 = FloatVector.zero(F16);
-                FloatVector a2 = FloatVector.zero(F16);
-                FloatVector a3 = FloatVector.zero(F16);
-                for (int g = 0; g < groups; g++) {
-                    ByteVector packed = ByteVector.fromMemorySegment(B16, blocks, blockBase + (long) g * Mxfp4.GROUP_BYTES,
-                            ByteOrder.LITTLE_ENDIAN);
-                    ByteVector lo = packed.and((byte) 0x0F).selectFrom(TABLE);
-                    ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).selectFrom(TABLE);
-                    FloatVector s = FloatVector.broadcast(F16, Mxfp4.halfScale(scales.get(ValueLayout.JAVA_BYTE, scaleBase + g)));
-                    FloatVector wLo = (FloatVector) lo.convertShape(VectorOperators.B2F, F16, 0);
-                    FloatVector wHi = (FloatVector) hi.convertShape(VectorOperators.B2F, F16, 0);
-                    // Per group: dot the unscaled nibble values, then one FMA with the group scale.
-                    int c = x0 + g * Mxfp4.GROUP;
-                    a0 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a0);
-                    if (n > 1) {
-                        c += xStride;
-                        a1 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a1);
-                    }
-                    if (n > 2) {
-                        c += xStride;
-                        a2 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a2);
-                    }
-                    if (n > 3) {
-                        c += xStride;
-                        a3 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a3);
-                    }
+                            int yStride, int tokens, float[] scratch) {
+        for (int r = r0; r < r1; r += 2) {
+            int rows = Math.min(2, r1 - r);
+            int t = 0;
+            for (; t + TOKEN_BLOCK <= tokens; t += TOKEN_BLOCK) {
+                for (int i = 0; i < rows; i++) {
+                    fourTokens(expert, r + i, bias[biasOff + r + i], x, t * xStride, xStride, y, t * yStride, yStride,
+                            scratch);
                 }
-                int yo = t * yStride + r;
-                y[yo] = Lanes.sum(a0) + b;
-                if (n > 1) {
-                    y[yo + yStride] = Lanes.sum(a1) + b;
-                }
-                if (n > 2) {
-                    y[yo + 2 * yStride] = Lanes.sum(a2) + b;
-                }
-                if (n > 3) {
-                    y[yo + 3 * yStride] = Lanes.sum(a3) + b;
+            }
+            for (; t < tokens; t++) {
+                if (rows == 2) {
+                    twoRows(expert, r, bias, biasOff, x, t * xStride, y, t * yStride, scratch);
+                } else {
+                    fourTokens(expert, r, bias[biasOff + r], x, t * xStride, 0, y, t * yStride, 0, scratch);
                 }
             }
         }
+    }
+
+    /** Rows {@code r} and {@code r+1} for the token at {@code x0}. */
+    private void twoRows(int expert, int r, float[] bias, int biasOff, float[] x, int x0, float[] y, int y0,
+                         float[] scratch) {
+        MemorySegment blocks = w.blocks();
+        MemorySegment scales = w.scales();
+        int groups = w.cols() / Mxfp4.GROUP;
+        long row = (long) expert * w.rows() + r;
+        long blocks0 = row * groups * Mxfp4.GROUP_BYTES;
+        long blocks1 = blocks0 + (long) groups * Mxfp4.GROUP_BYTES;
+        long scales0 = row * groups;
+        long scales1 = scales0 + groups;
+        FloatVector a0 = FloatVector.zero(F16);
+        FloatVector a1 = FloatVector.zero(F16);
+        for (int g = 0; g < groups; g++) {
+            int c = x0 + g * Mxfp4.GROUP;
+            FloatVector xLo = FloatVector.fromArray(F16, x, c);
+            FloatVector xHi = FloatVector.fromArray(F16, x, c + 16);
+            long at = (long) g * Mxfp4.GROUP_BYTES;
+            IntVector p0 = (IntVector) ByteVector.fromMemorySegment(B16, blocks, blocks0 + at, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2I, I16, 0);
+            IntVector p1 = (IntVector) ByteVector.fromMemorySegment(B16, blocks, blocks1 + at, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2I, I16, 0);
+            FloatVector w0Lo = p0.selectFrom(TABLE).reinterpretAsFloats();
+            FloatVector w0Hi = p0.lanewise(VectorOperators.ASHR, 4).selectFrom(TABLE).reinterpretAsFloats();
+            FloatVector w1Lo = p1.selectFrom(TABLE).reinterpretAsFloats();
+            FloatVector w1Hi = p1.lanewise(VectorOperators.ASHR, 4).selectFrom(TABLE).reinterpretAsFloats();
+            float s0 = Mxfp4.scale(scales.get(ValueLayout.JAVA_BYTE, scales0 + g));
+            float s1 = Mxfp4.scale(scales.get(ValueLayout.JAVA_BYTE, scales1 + g));
+            a0 = w0Hi.fma(xHi, w0Lo.mul(xLo)).fma(FloatVector.broadcast(F16, s0), a0);
+            a1 = w1Hi.fma(xHi, w1Lo.mul(xLo)).fma(FloatVector.broadcast(F16, s1), a1);
+        }
+        y[y0 + r] = Lanes.sum(a0, scratch, 0) + bias[biasOff + r];
+        y[y0 + r + 1] = Lanes.sum(a1, scratch, 0) + bias[biasOff + r + 1];
+    }
+
+    /**
+     * Row {@code r} for up to four tokens at {@code x0, x0 + xStride, …} ({@code xStride} 0 repeats one token; the
+     * outputs are then written to the same place).
+     */
+    private void fourTokens(int expert, int r, float b, float[] x, int x0, int xStride, float[] y, int y0, int yStride,
+                            float[] scratch) {
+        MemorySegment blocks = w.blocks();
+        MemorySegment scales = w.scales();
+        int groups = w.cols() / Mxfp4.GROUP;
+        long row = (long) expert * w.rows() + r;
+        long blockBase = row * groups * Mxfp4.GROUP_BYTES;
+        long scaleBase = row * groups;
+        FloatVector a0 = FloatVector.zero(F16);
+        FloatVector a1 = FloatVector.zero(F16);
+        FloatVector a2 = FloatVector.zero(F16);
+        FloatVector a3 = FloatVector.zero(F16);
+        for (int g = 0; g < groups; g++) {
+            IntVector packed = (IntVector) ByteVector.fromMemorySegment(B16, blocks,
+                    blockBase + (long) g * Mxfp4.GROUP_BYTES, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I16, 0);
+            FloatVector wLo = packed.selectFrom(TABLE).reinterpretAsFloats();
+            FloatVector wHi = packed.lanewise(VectorOperators.ASHR, 4).selectFrom(TABLE).reinterpretAsFloats();
+            FloatVector s = FloatVector.broadcast(F16, Mxfp4.scale(scales.get(ValueLayout.JAVA_BYTE, scaleBase + g)));
+            int c = x0 + g * Mxfp4.GROUP;
+            a0 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a0);
+            c += xStride;
+            a1 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a1);
+            c += xStride;
+            a2 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a2);
+            c += xStride;
+            a3 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a3);
+        }
+        y[y0 + r] = Lanes.sum(a0, scratch, 0) + b;
+        y[y0 + yStride + r] = Lanes.sum(a1, scratch, 0) + b;
+        y[y0 + 2 * yStride + r] = Lanes.sum(a2, scratch, 0) + b;
+        y[y0 + 3 * yStride + r] = Lanes.sum(a3, scratch, 0) + b;
     }
 
     private void rowsScalar(int expert, int r0, int r1, float[] bias, int biasOff, float[] x, int xStride, float[] y,

@@ -52,7 +52,7 @@ class KernelTest {
     void mxfp4VectorAndScalarPathsMatchDequantizedWeights() {
         SplittableRandom rnd = new SplittableRandom(4);
         int experts = 2;
-        int rows = 20;
+        int rows = 21; // tasks of 16 rows and 5: row pairs and a lone row
         int cols = 96;
         int groups = cols / 32;
         try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(2)) {
@@ -65,32 +65,33 @@ class KernelTest {
                 scales.set(ValueLayout.JAVA_BYTE, i, (byte) (118 + rnd.nextInt(12)));
             }
             var w = new ExpertWeights.Mxfp4Experts(experts, rows, cols, blocks, scales);
-            int tokens = 5;
-            float[] x = new float[tokens * cols];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rnd.nextDouble(-1, 1);
-            }
-            float[] bias = new float[experts * rows];
-            java.util.Arrays.fill(bias, 0.5f);
-            for (boolean vector : Mxfp4Matmul.VECTOR ? new boolean[] {true, false} : new boolean[] {false}) {
-                Mxfp4Matmul kernel = new Mxfp4Matmul(pool, w, vector);
-                float[] xp = new float[x.length];
-                for (int t = 0; t < tokens; t++) {
-                    kernel.prepareInput(x, t * cols, xp, t * cols);
+            for (int tokens : new int[] {1, 2, 5}) { // lone token, and blocks of four plus the rest
+                float[] x = new float[tokens * cols];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) rnd.nextDouble(-1, 1);
                 }
-                float[] y = new float[tokens * rows];
-                kernel.matmul(1, bias, rows, xp, cols, y, rows, tokens);
-                float[] row = new float[cols];
-                for (int r = 0; r < rows; r++) {
-                    long rowIndex = rows + r; // expert 1
-                    Mxfp4.dequantizeRow(blocks, rowIndex * groups * 16, scales, rowIndex * groups, cols, row, 0);
+                float[] bias = new float[experts * rows];
+                java.util.Arrays.fill(bias, 0.5f);
+                for (boolean vector : Mxfp4Matmul.VECTOR ? new boolean[] {true, false} : new boolean[] {false}) {
+                    Mxfp4Matmul kernel = new Mxfp4Matmul(pool, w, vector);
+                    float[] xp = new float[x.length];
                     for (int t = 0; t < tokens; t++) {
-                        double s = 0.5;
-                        for (int c = 0; c < cols; c++) {
-                            s += (double) row[c] * x[t * cols + c];
+                        kernel.prepareInput(x, t * cols, xp, t * cols);
+                    }
+                    float[] y = new float[tokens * rows];
+                    kernel.matmul(1, bias, rows, xp, cols, y, rows, tokens);
+                    float[] row = new float[cols];
+                    for (int r = 0; r < rows; r++) {
+                        long rowIndex = rows + r; // expert 1
+                        Mxfp4.dequantizeRow(blocks, rowIndex * groups * 16, scales, rowIndex * groups, cols, row, 0);
+                        for (int t = 0; t < tokens; t++) {
+                            double s = 0.5;
+                            for (int c = 0; c < cols; c++) {
+                                s += (double) row[c] * x[t * cols + c];
+                            }
+                            assertThat((double) y[t * rows + r]).as("vector=%s", vector)
+                                    .isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4));
                         }
-                        assertThat((double) y[t * rows + r]).as("vector=%s", vector)
-                                .isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4));
                     }
                 }
             }
