@@ -63,7 +63,8 @@ public final class ResidentMemory {
         }
     }
 
-    private static MemorySegment allocate(long size, Arena arena) {
+    /** {@code size} bytes of writable memory like the copies' (2 MB pages advised on Linux), owned by {@code arena}. */
+    public static MemorySegment allocate(long size, Arena arena) {
         if (NATIVE == null) {
             return arena.allocate(Math.max(1, size), 4096).asSlice(0, size);
         }

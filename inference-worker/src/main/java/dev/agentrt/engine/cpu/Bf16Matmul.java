@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@code y[t] = W·x[t] + b} for a BF16 weight matrix and a batch of fp32 inputs. Rows go in groups of four: each
- * group is read once for all tokens, four tokens at a time (matrix × matrix for prefill and batched decode), and
- * a lone token (batch-1 decode) runs the four rows at once so that every input vector loaded serves four rows.
+ * {@code y[t] = W·x[t] + b} for a BF16 weight matrix and a batch of fp32 inputs. Tokens go four at a time through
+ * each row (matrix × matrix for prefill and batched decode; a task's rows stay in cache across the blocks), and a
+ * lone token (batch-1 decode) runs four rows at once so that every input vector loaded serves four rows.
  * Every output is one vector accumulator over the columns in order, summed by {@link Lanes#sum(FloatVector, float[],
  * int)}: the same arithmetic whichever path computes it.
  */
@@ -52,23 +52,21 @@ public final class Bf16Matmul {
     static void rows(MemorySegment w, int cols, int r0, int r1, float[] bias, int biasOff, float[] x, int xOff, int xStride,
                      float[] y, int yOff, int yStride, int tokens, float[] scratch) {
         int vecCols = I.length() == F.length() ? cols - cols % F.length() : 0;
-        for (int r = r0; r < r1; r += BLOCK) {
-            int rows = Math.min(BLOCK, r1 - r);
-            int t = 0;
-            for (; t + BLOCK <= tokens; t += BLOCK) {
-                for (int i = 0; i < rows; i++) {
-                    fourTokens(w, cols, vecCols, r + i, bias, biasOff, x, xOff + t * xStride, xStride, y,
-                            yOff + t * yStride, yStride, scratch);
-                }
+        // Token blocks outside, rows inside: the task's rows stay in cache across the token blocks.
+        int t = 0;
+        for (; t + BLOCK <= tokens; t += BLOCK) {
+            for (int r = r0; r < r1; r++) {
+                fourTokens(w, cols, vecCols, r, bias, biasOff, x, xOff + t * xStride, xStride, y, yOff + t * yStride,
+                        yStride, scratch);
             }
-            for (; t < tokens; t++) {
-                if (rows == BLOCK) {
-                    fourRows(w, cols, vecCols, r, bias, biasOff, x, xOff + t * xStride, y, yOff + t * yStride, scratch);
-                } else {
-                    for (int i = 0; i < rows; i++) {
-                        oneRow(w, cols, vecCols, r + i, bias, biasOff, x, xOff + t * xStride, y, yOff + t * yStride, scratch);
-                    }
-                }
+        }
+        for (; t < tokens; t++) {
+            int r = r0;
+            for (; r + BLOCK <= r1; r += BLOCK) {
+                fourRows(w, cols, vecCols, r, bias, biasOff, x, xOff + t * xStride, y, yOff + t * yStride, scratch);
+            }
+            for (; r < r1; r++) {
+                oneRow(w, cols, vecCols, r, bias, biasOff, x, xOff + t * xStride, y, yOff + t * yStride, scratch);
             }
         }
     }

@@ -18,11 +18,15 @@ import java.util.SplittableRandom;
  * streaming-read bandwidth with the resulting bound (bandwidth / bytes read per token), printed as achieved/bound.
  *
  * <p>Usage: {@code CpuDecodeBench --model DIR [--prefill 128,1024] [--decode 64] [--batches 4,16]
- * [--batch-steps 8] [--threads N]}
+ * [--batch-steps 8] [--threads N] [--probe-mib 1024]}
  */
 public final class CpuDecodeBench {
     /** All settings of one run. */
-    public record Options(Path model, int[] prefill, int decode, int[] batches, int batchSteps, int threads) {
+    public record Options(Path model, int[] prefill, int decode, int[] batches, int batchSteps, int threads,
+                          long probeBytes) {
+        public Options(Path model, int[] prefill, int decode, int[] batches, int batchSteps, int threads) {
+            this(model, prefill, decode, batches, batchSteps, threads, 1L << 30);
+        }
     }
 
     private CpuDecodeBench() {
@@ -39,6 +43,7 @@ public final class CpuDecodeBench {
         int[] batches = {4, 16};
         int steps = 8;
         int threads = Runtime.getRuntime().availableProcessors();
+        long probeBytes = 1L << 30;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -48,6 +53,7 @@ public final class CpuDecodeBench {
                 case "--batches" -> batches = ints(required(args[i], value));
                 case "--batch-steps" -> steps = Integer.parseInt(required(args[i], value));
                 case "--threads" -> threads = Integer.parseInt(required(args[i], value));
+                case "--probe-mib" -> probeBytes = Long.parseLong(required(args[i], value)) << 20;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
@@ -55,7 +61,7 @@ public final class CpuDecodeBench {
         if (model == null) {
             throw new IllegalArgumentException("--model DIR is required");
         }
-        return new Options(model, prefill, decode, batches, steps, threads);
+        return new Options(model, prefill, decode, batches, steps, threads, probeBytes);
     }
 
     private static String required(String option, String value) {
@@ -81,7 +87,7 @@ public final class CpuDecodeBench {
             int ids = Math.min(vocab, 200_000);
             out.printf("model %s (%s layout), %d layers, %d experts, threads %d%n", o.model(), ckpt.layout().label(),
                     weights.config().numHiddenLayers(), weights.config().numExperts(), pool.threads());
-            double bandwidth = BandwidthProbe.measure(pool, 1L << 30, 5);
+            double bandwidth = BandwidthProbe.measure(pool, o.probeBytes(), 5);
             long weightBytes = stats.weightBytesPerToken();
             out.printf("streaming-read bandwidth: %.2f GB/s; weight bytes per token: %.3f GB%n", bandwidth / 1e9,
                     weightBytes / 1e9);
