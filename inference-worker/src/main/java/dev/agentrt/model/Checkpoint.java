@@ -219,6 +219,8 @@ public final class Checkpoint implements AutoCloseable {
         } else if (available >= 0 && needed > available - MemoryInfo.HEADROOM) {
             residency = String.format("mapped (a resident copy needs %.1f GB, %.1f GB available)", needed / 1e9,
                     available / 1e9);
+            System.getLogger(Checkpoint.class.getName()).log(System.Logger.Level.WARNING, directory
+                    + ": CPU engine weights stay " + residency + "; decode reads them through the page cache, slower");
             residentWeights = weights();
         } else {
             List<SafetensorsFile> copies = new ArrayList<>();
