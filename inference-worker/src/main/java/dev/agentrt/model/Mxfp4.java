@@ -16,16 +16,11 @@ public final class Mxfp4 {
         +0.0f, +0.5f, +1.0f, +1.5f, +2.0f, +3.0f, +4.0f, +6.0f,
         -0.0f, -0.5f, -1.0f, -1.5f, -2.0f, -3.0f, -4.0f, -6.0f};
 
-    /** Twice the E2M1 value, which is an integer: the kernels look these up as bytes and fold the 1/2 into the scale. */
-    public static final byte[] FP4_DOUBLED = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
-
     private static final float[] SCALES = new float[256];
-    private static final float[] HALF_SCALES = new float[256];
 
     static {
         for (int s = 0; s < 256; s++) {
             SCALES[s] = Math.scalb(1.0f, s - 127);
-            HALF_SCALES[s] = Math.scalb(1.0f, s - 128);
         }
     }
 
@@ -35,11 +30,6 @@ public final class Mxfp4 {
     /** {@code 2^(scale − 127)} for an E8M0 scale byte. */
     public static float scale(int scaleByte) {
         return SCALES[scaleByte & 0xFF];
-    }
-
-    /** {@code 2^(scale − 128)}: the scale to use with {@link #FP4_DOUBLED}. */
-    public static float halfScale(int scaleByte) {
-        return HALF_SCALES[scaleByte & 0xFF];
     }
 
     /** Decodes the two weights of one block byte: {@code [low nibble, high nibble] · 2^(scale−127)}. */

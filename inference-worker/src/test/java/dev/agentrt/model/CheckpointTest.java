@@ -78,7 +78,7 @@ class CheckpointTest {
     void mxfp4DecodesTheSpecExample() {
         // Spec §5: byte 0x2B with scale 126 -> [-0.75, +0.5].
         assertThat(Mxfp4.decodeByte(0x2B, 126)).containsExactly(-0.75f, 0.5f);
-        assertThat(Mxfp4.halfScale(126) * Mxfp4.FP4_DOUBLED[0xB]).isEqualTo(-0.75f);
+        assertThat(Mxfp4.scale(126) * Mxfp4.FP4_VALUES[0xB]).isEqualTo(-0.75f);
     }
 
     @Test
