@@ -108,7 +108,9 @@ public final class WorkerCommand implements Callable<Integer> {
                 err.println("agentrt worker: warning: " + selection.fallbackWarning());
             }
             try (Engine opened = selection.engine()) {
-                return serve(selection.description(), opened, topics, config, groupId, id, context);
+                String engineName = opened instanceof CpuEngine
+                    ? selection.description() + ", weights " + checkpoint.residency() : selection.description();
+                return serve(engineName, opened, topics, config, groupId, id, context);
             }
         } finally {
             stop.closed();
