@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.TimestampType;
@@ -49,6 +50,7 @@ final class ConversationProcessor implements Processor<String, byte[], String, S
     private final AgentrtTopics topics;
     private final OrchestratorSettings settings;
     private final Clock clock;
+    private final Supplier<CommitPacer> pacers;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, ConversationSnapshot> conversations;
@@ -56,11 +58,16 @@ final class ConversationProcessor implements Processor<String, byte[], String, S
     /** The wall-clock punctuation that looks at the timers next, and when it fires (epoch millis). */
     private Cancellable timerCheck;
     private long timerCheckAt = Long.MAX_VALUE;
+    /** This processor's pending commit-pacing punctuation and the pacer waiting for it, if any. */
+    private Cancellable pacerPunctuation;
+    private CommitPacer pacerOfPunctuation;
 
-    ConversationProcessor(AgentrtTopics topics, OrchestratorSettings settings, Clock clock) {
+    ConversationProcessor(AgentrtTopics topics, OrchestratorSettings settings, Clock clock,
+                          Supplier<CommitPacer> pacers) {
         this.topics = topics;
         this.settings = settings;
         this.clock = clock;
+        this.pacers = pacers;
     }
 
     @Override
@@ -170,19 +177,69 @@ final class ConversationProcessor implements Processor<String, byte[], String, S
         conversations.put(id, SnapshotMapper.toAvro(new Stored(after, request, finishedAt, due)));
 
         ConversationState beforeState = before == null ? null : before.state();
+        boolean awaited = false;
         for (Command c : step.commands()) {
             switch (c) {
                 case Command.AppendTranscript t ->
                     forward(id, CommandMapper.transcript(t, beforeState, now), OrchestratorTopology.TRANSCRIPT_SINK, now);
-                case Command.RequestInference r ->
+                case Command.RequestInference r -> {
                     forward(id, CommandMapper.inferenceRequest(r, request, now), OrchestratorTopology.INFERENCE_SINK, now);
-                case Command.CallTool t ->
+                    awaited = true;
+                }
+                case Command.CallTool t -> {
                     forward(id, CommandMapper.toolCall(t, request, now), OrchestratorTopology.TOOL_CALLS_SINK, now);
-                case Command.Respond r ->
+                    awaited = true;
+                }
+                case Command.Respond r -> {
                     forward(id, CommandMapper.response(r, request, after.startedAt(), now), OrchestratorTopology.RESPONSES_SINK, now);
+                    awaited = true;
+                }
                 case Command.Ignored ignored -> { }
             }
         }
+        if (awaited) commitSoon();
+    }
+
+    /**
+     * A worker, the tool executor or a client waits for what was just emitted, and under exactly-once it is
+     * visible only once the transaction commits: ask Kafka Streams to commit soon, as {@link CommitPacer} says.
+     */
+    private void commitSoon() {
+        CommitPacer pacer = pacers.get();
+        follow(pacer, pacer.onAwaitedOutput(System.nanoTime(), this));
+    }
+
+    private void follow(CommitPacer pacer, long decision) {
+        if (decision == CommitPacer.NOTHING) return;
+        cancelPacerPunctuation();
+        pacerOfPunctuation = pacer;
+        if (decision == CommitPacer.ASK_NOW) {
+            context.commit();
+            // Runs on the thread's first pass after the commit, which happens between passes.
+            pacerPunctuation = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, ts -> {
+                cancelPacerPunctuation();
+                follow(pacer, pacer.onCommitObserved(System.nanoTime(), this));
+            });
+        } else {
+            pacerPunctuation = context.schedule(Duration.ofMillis(Math.max(1L, (decision + 999_999L) / 1_000_000L)),
+                PunctuationType.WALL_CLOCK_TIME, ts -> {
+                    cancelPacerPunctuation();
+                    follow(pacer, pacer.onDeferredDue(System.nanoTime(), this));
+                });
+        }
+    }
+
+    private void cancelPacerPunctuation() {
+        if (pacerPunctuation != null) pacerPunctuation.cancel();
+        pacerPunctuation = null;
+        pacerOfPunctuation = null;
+    }
+
+    @Override
+    public void close() {
+        // A punctuation dies with the task; the thread's pacer must not wait for it.
+        if (pacerOfPunctuation != null) pacerOfPunctuation.forget(this);
+        cancelPacerPunctuation();
     }
 
     /** Deadline or tool timeout (1 ms after, since the loop acts strictly after), or the purge of an ended one. */

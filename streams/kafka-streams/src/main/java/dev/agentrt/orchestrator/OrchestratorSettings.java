@@ -12,21 +12,25 @@ import java.util.Map;
  * @param timerInterval       the longest wait between two looks at the timers (deadlines, tool timeouts, purges):
  *                            they are looked at when the earliest one is due, so this is only a safety net
  * @param dlqValueCapBytes    dead letters keep at most this many bytes of an oversized value
+ * @param commitPacing        after emitting a command someone waits for, the orchestrator asks for a commit at once,
+ *                            but at most once per this gap (see {@link CommitPacer}); 0 asks after every such command
  */
 public record OrchestratorSettings(int maxInputRecordBytes, Duration finishedRetention, Duration timerInterval,
-                                   int dlqValueCapBytes) {
+                                   int dlqValueCapBytes, Duration commitPacing) {
 
     public static final String MAX_INPUT_RECORD_BYTES = "agentrt.orchestrator.max.input.record.bytes";
     public static final String FINISHED_RETENTION_MS = "agentrt.orchestrator.finished.retention.ms";
     public static final String TIMER_INTERVAL_MS = "agentrt.orchestrator.timer.interval.ms";
+    public static final String COMMIT_PACING_MS = "agentrt.orchestrator.commit.pacing.ms";
 
     public static final OrchestratorSettings DEFAULTS =
-        new OrchestratorSettings(1024 * 1024, Duration.ofDays(1), Duration.ofSeconds(10), 64 * 1024);
+        new OrchestratorSettings(1024 * 1024, Duration.ofDays(1), Duration.ofSeconds(10), 64 * 1024, Duration.ofMillis(5));
 
     public OrchestratorSettings {
         if (maxInputRecordBytes < 1) throw new IllegalArgumentException(MAX_INPUT_RECORD_BYTES + " must be positive");
         if (finishedRetention.isNegative()) throw new IllegalArgumentException(FINISHED_RETENTION_MS + " must be >= 0");
         if (timerInterval.toMillis() < 1) throw new IllegalArgumentException(TIMER_INTERVAL_MS + " must be >= 1");
+        if (commitPacing.isNegative()) throw new IllegalArgumentException(COMMIT_PACING_MS + " must be >= 0");
     }
 
     public static OrchestratorSettings fromConfig(Map<?, ?> config) {
@@ -34,7 +38,8 @@ public record OrchestratorSettings(int maxInputRecordBytes, Duration finishedRet
             intValue(config, MAX_INPUT_RECORD_BYTES, DEFAULTS.maxInputRecordBytes()),
             Duration.ofMillis(longValue(config, FINISHED_RETENTION_MS, DEFAULTS.finishedRetention().toMillis())),
             Duration.ofMillis(longValue(config, TIMER_INTERVAL_MS, DEFAULTS.timerInterval().toMillis())),
-            DEFAULTS.dlqValueCapBytes());
+            DEFAULTS.dlqValueCapBytes(),
+            Duration.ofMillis(longValue(config, COMMIT_PACING_MS, DEFAULTS.commitPacing().toMillis())));
     }
 
     private static int intValue(Map<?, ?> config, String key, int fallback) {

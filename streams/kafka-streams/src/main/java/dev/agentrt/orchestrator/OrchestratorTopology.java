@@ -35,7 +35,9 @@ public final class OrchestratorTopology {
         t.addSource(INPUTS, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
             topics.name(AgentrtTopic.REQUESTS), topics.name(AgentrtTopic.INFERENCE_RESULTS),
             topics.name(AgentrtTopic.TOOL_RESULTS));
-        t.addProcessor(LOOP, () -> new ConversationProcessor(topics, settings, clock), INPUTS);
+        // One pacer per stream thread: a commit covers all of a thread's tasks.
+        ThreadLocal<CommitPacer> pacers = ThreadLocal.withInitial(() -> new CommitPacer(settings.commitPacing()));
+        t.addProcessor(LOOP, () -> new ConversationProcessor(topics, settings, clock, pacers::get), INPUTS);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONVERSATIONS_STORE),
             Serdes.String(), AgentrtSerdes.of(ConversationSnapshot.class)), LOOP);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),

@@ -47,8 +47,14 @@ class OrchestratorIT {
 
     private Orchestrator start(String bootstrap, AgentrtTopics topics, String stateDir, OrchestratorSettings settings)
         throws Exception {
-        var props = OrchestratorConfig.streamsProperties(bootstrap, stateRoot.resolve(stateDir),
-            Map.of(StreamsConfig.APPLICATION_ID_CONFIG, topics.prefix() + "orchestrator"));
+        return start(bootstrap, topics, stateDir, settings, Map.of());
+    }
+
+    private Orchestrator start(String bootstrap, AgentrtTopics topics, String stateDir, OrchestratorSettings settings,
+                               Map<String, Object> overrides) throws Exception {
+        var user = new java.util.HashMap<String, Object>(overrides);
+        user.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.prefix() + "orchestrator");
+        var props = OrchestratorConfig.streamsProperties(bootstrap, stateRoot.resolve(stateDir), user);
         var o = new Orchestrator(topics, settings, props, Clock.systemUTC()).start();
         assertThat(o.awaitRunning(WAIT)).as("orchestrator running").isTrue();
         return o;
@@ -93,6 +99,35 @@ class OrchestratorIT {
         }
     }
 
+    /**
+     * With a commit interval of ten minutes, every command someone waits for still becomes visible to
+     * read_committed readers at once: the orchestrator asks for the commit itself (CommitPacer).
+     */
+    @Test
+    void awaitedCommandsAreCommittedWithoutWaitingForTheCommitInterval(@KafkaBootstrap String bootstrap) throws Exception {
+        AgentrtTopics topics = topics(bootstrap);
+        String id = "conv-" + UUID.randomUUID();
+        Duration soon = Duration.ofSeconds(30);
+        try (var io = new TopicIo(bootstrap);
+             var inference = io.reader(topics.inference(), InferenceRequest.class);
+             var toolCalls = io.reader(topics.toolCalls(), ToolCall.class);
+             var responses = io.reader(topics.responses(), ConversationResponse.class);
+             var orchestrator = start(bootstrap, topics, "paced", OrchestratorSettings.DEFAULTS,
+                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Duration.ofMinutes(10).toMillis(),
+                     StreamsConfig.producerPrefix("transaction.timeout.ms"), (int) Duration.ofMinutes(12).toMillis()))) {
+            io.send(topics.requests(), id, Records.request(id, Instant.now(), null));
+            assertThat(inference.next(soon).getTurn()).isEqualTo(1);
+            io.send(topics.inferenceResults(), id,
+                Records.toolCallTurn(id, 1, "functions.calculate", "{\"expression\":\"6*7\"}", Instant.now()));
+            ToolCall call = toolCalls.next(soon);
+            io.send(topics.toolResults(), id,
+                Records.toolResult(call.getCallId(), id, 1, ToolResultStatus.OK, "{\"result\":42}", Instant.now()));
+            assertThat(inference.next(soon).getTurn()).isEqualTo(2);
+            io.send(topics.inferenceResults(), id, Records.finalTurn(id, 2, "42.", Instant.now()));
+            assertThat(responses.next(soon).getStatus()).isEqualTo(ConversationStatus.COMPLETED);
+        }
+    }
+
     @Test
     void badInputGoesToTheDeadLetterTopicAndTheLoopKeepsRunning(@KafkaBootstrap String bootstrap) throws Exception {
         AgentrtTopics topics = topics(bootstrap);
@@ -101,7 +136,7 @@ class OrchestratorIT {
              var dlq = io.reader(topics.dlq(), DeadLetter.class);
              var inference = io.reader(topics.inference(), InferenceRequest.class);
              var orchestrator = start(bootstrap, topics, "dlq", new OrchestratorSettings(256 * 1024,
-                 Duration.ofHours(1), Duration.ofMillis(200), 64 * 1024))) {
+                 Duration.ofHours(1), Duration.ofMillis(200), 64 * 1024, OrchestratorSettings.DEFAULTS.commitPacing()))) {
             io.sendRaw(topics.requests(), id, "garbage".getBytes()).get();
             io.sendRaw(topics.inferenceResults(), id, new byte[300 * 1024]).get();
             io.sendRaw(topics.toolResults(), id, new byte[] {(byte) 0xC3, 0x01, 0, 0, 0, 0, 0, 0, 0, 0}).get();

@@ -208,7 +208,7 @@ class OrchestratorTopologyTest {
         driver.close();
         var settings = new OrchestratorSettings(OrchestratorSettings.DEFAULTS.maxInputRecordBytes(),
             OrchestratorSettings.DEFAULTS.finishedRetention(), Duration.ofHours(1),
-            OrchestratorSettings.DEFAULTS.dlqValueCapBytes());
+            OrchestratorSettings.DEFAULTS.dlqValueCapBytes(), OrchestratorSettings.DEFAULTS.commitPacing());
         driver = new TopologyTestDriver(OrchestratorTopology.build(topics, settings, clock),
             OrchestratorConfig.streamsProperties("unused:9092", stateDir, Map.of()), clock.now);
         requests = input(AgentrtTopic.REQUESTS);
