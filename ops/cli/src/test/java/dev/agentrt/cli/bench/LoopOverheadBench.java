@@ -48,8 +48,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ({@link ScriptedHarmonyEngine#picking()}): otherwise the sampler's pass over a 201k-entry logits row per token
  * was the largest CPU cost of the run, a model cost the loop does not add.
  *
- * <p>It runs one or more <em>load levels</em> (N conversations at once, {@code --conversations 1,10,50,200}); each
- * level runs warm-up rounds, then measured rounds until it has enough turns. Latency and throughput are two ends of one
+ * <p>First it warms the stack up ({@code --stack-warmup-turns}, 4000 turns at the heaviest level, not measured): the
+ * services are long-running, and on a cold JVM the broker and the Kafka clients run interpreted or half-compiled
+ * code, which measured a lone conversation at 21-25 ms per turn instead of 15-16 ms ({@code --stack-warmup-turns 0}
+ * shows the cold figures). Then it runs one or more <em>load levels</em> (N conversations at once,
+ * {@code --conversations 1,10,50,200}); each level runs warm-up rounds, then measured rounds until it has enough turns. Latency and throughput are two ends of one
  * curve (Little's law: N conversations at L seconds per turn make N/L turns per second), so the summary reads the
  * latency at the lightest level and the throughput at the heaviest.
  *
@@ -65,10 +68,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class LoopOverheadBench {
 
     private record Args(int[] levels, int turns, int warmup, int minTurns, int maxBatch, int toolWorkers,
-                        int toolPollMs, int idleSeconds) {
+                        int toolPollMs, int idleSeconds, int stackWarmupTurns) {
         static Args parse(String[] argv) {
             int[] levels = {1, 10, 50, 200};
-            int m = 4, warmup = 1, minTurns = 600, batch = 64, tools = 2, toolPoll = 50, idle = 5;
+            int m = 4, warmup = 1, minTurns = 600, batch = 64, tools = 2, toolPoll = 50, idle = 5, stackWarmup = 4000;
             for (int i = 0; i < argv.length; i++) {
                 String v = i + 1 < argv.length ? argv[i + 1] : null;
                 switch (argv[i]) {
@@ -83,9 +86,11 @@ public final class LoopOverheadBench {
                     case "--tool-workers" -> { tools = Integer.parseInt(v); i++; }
                     case "--tool-poll-ms" -> { toolPoll = Integer.parseInt(v); i++; }
                     case "--idle-seconds" -> { idle = Integer.parseInt(v); i++; }
+                    case "--stack-warmup-turns" -> { stackWarmup = Integer.parseInt(v); i++; }
                     case "--help", "-h" -> {
                         System.out.println("loop-overhead [--conversations 1,10,50,200] [--turns M=4] [--warmup-rounds 1] "
-                            + "[--min-turns 600] [--max-batch 64] [--tool-workers 2] [--tool-poll-ms 50] [--idle-seconds 5]");
+                            + "[--min-turns 600] [--max-batch 64] [--tool-workers 2] [--tool-poll-ms 50] [--idle-seconds 5] "
+                            + "[--stack-warmup-turns 4000]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + argv[i]);
@@ -94,7 +99,8 @@ public final class LoopOverheadBench {
             if (levels.length == 0 || Arrays.stream(levels).anyMatch(n -> n < 1) || m < 1) {
                 throw new IllegalArgumentException("--conversations and --turns must be >= 1");
             }
-            return new Args(levels, m, warmup, minTurns, batch, tools, toolPoll, idle);
+            if (stackWarmup < 0) throw new IllegalArgumentException("--stack-warmup-turns must be >= 0");
+            return new Args(levels, m, warmup, minTurns, batch, tools, toolPoll, idle, stackWarmup);
         }
     }
 
@@ -195,6 +201,14 @@ public final class LoopOverheadBench {
                  var responses = new TopicReader(client, List.of(stack.topics().responses()));
                  var after = new TopicReader(client, List.of(stack.topics().transcript(), stack.topics().inferenceResults(),
                      stack.topics().toolResults()))) {
+                if (a.stackWarmupTurns() > 0) { // a long-running stack is JIT-compiled; measure that, not start-up
+                    int n = Arrays.stream(a.levels()).max().orElseThrow();
+                    long done = 0;
+                    long w0 = System.nanoTime();
+                    while (done < a.stackWarmupTurns()) done += round(a, n, stack, producer, responses, after).turns();
+                    out.printf(Locale.ROOT, "stack warm-up (not measured): %d turns at %d conversations in %.1f s%n", done, n,
+                        (System.nanoTime() - w0) / 1e9);
+                }
                 for (int n : a.levels()) {
                     for (int w = 0; w < a.warmup(); w++) {
                         var r = round(a, n, stack, producer, responses, after);
