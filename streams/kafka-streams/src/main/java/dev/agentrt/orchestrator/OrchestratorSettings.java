@@ -12,8 +12,10 @@ import java.util.Map;
  * @param timerInterval       the longest wait between two looks at the timers (deadlines, tool timeouts, purges):
  *                            they are looked at when the earliest one is due, so this is only a safety net
  * @param dlqValueCapBytes    dead letters keep at most this many bytes of an oversized value
- * @param commitPacing        after emitting a command someone waits for, the orchestrator asks for a commit at once,
- *                            but at most once per this gap (see {@link CommitPacer}); 0 asks after every such command
+ * @param commitPacing        after emitting a command someone waits for, the orchestrator asks for a commit at once
+ *                            when the last commit carried a single such command or ended at least this long ago, else
+ *                            once when this gap after that commit is over (see {@link CommitPacer}); 0 asks again as
+ *                            soon as the last commit is over
  */
 public record OrchestratorSettings(int maxInputRecordBytes, Duration finishedRetention, Duration timerInterval,
                                    int dlqValueCapBytes, Duration commitPacing) {
