@@ -211,22 +211,17 @@ final class ConversationProcessor implements Processor<String, byte[], String, S
 
     private void follow(CommitPacer pacer, long decision) {
         if (decision == CommitPacer.NOTHING) return;
+        boolean asked = decision == CommitPacer.ASK_NOW;
+        if (asked) context.commit();
+        // After an ask, 1 ms: it runs on the thread's first pass after the commit, which happens between passes.
+        long delayMs = asked ? 1L : Math.max(1L, (decision + 999_999L) / 1_000_000L);
         cancelPacerPunctuation();
         pacerOfPunctuation = pacer;
-        if (decision == CommitPacer.ASK_NOW) {
-            context.commit();
-            // Runs on the thread's first pass after the commit, which happens between passes.
-            pacerPunctuation = context.schedule(Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, ts -> {
-                cancelPacerPunctuation();
-                follow(pacer, pacer.onCommitObserved(System.nanoTime(), this));
-            });
-        } else {
-            pacerPunctuation = context.schedule(Duration.ofMillis(Math.max(1L, (decision + 999_999L) / 1_000_000L)),
-                PunctuationType.WALL_CLOCK_TIME, ts -> {
-                    cancelPacerPunctuation();
-                    follow(pacer, pacer.onDeferredDue(System.nanoTime(), this));
-                });
-        }
+        pacerPunctuation = context.schedule(Duration.ofMillis(delayMs), PunctuationType.WALL_CLOCK_TIME, ts -> {
+            cancelPacerPunctuation();
+            long now = System.nanoTime();
+            follow(pacer, asked ? pacer.onCommitObserved(now, this) : pacer.onDeferredDue(now, this));
+        });
     }
 
     private void cancelPacerPunctuation() {

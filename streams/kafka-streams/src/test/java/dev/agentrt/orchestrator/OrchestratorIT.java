@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
@@ -52,7 +53,7 @@ class OrchestratorIT {
 
     private Orchestrator start(String bootstrap, AgentrtTopics topics, String stateDir, OrchestratorSettings settings,
                                Map<String, Object> overrides) throws Exception {
-        var user = new java.util.HashMap<String, Object>(overrides);
+        var user = new HashMap<String, Object>(overrides);
         user.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.prefix() + "orchestrator");
         var props = OrchestratorConfig.streamsProperties(bootstrap, stateRoot.resolve(stateDir), user);
         var o = new Orchestrator(topics, settings, props, Clock.systemUTC()).start();

@@ -52,9 +52,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * services are long-running, and on a cold JVM the broker and the Kafka clients run interpreted or half-compiled
  * code, which measured a lone conversation at 21-25 ms per turn instead of 15-16 ms ({@code --stack-warmup-turns 0}
  * shows the cold figures). Then it runs one or more <em>load levels</em> (N conversations at once,
- * {@code --conversations 1,10,50,200}); each level runs warm-up rounds, then measured rounds until it has enough turns. Latency and throughput are two ends of one
- * curve (Little's law: N conversations at L seconds per turn make N/L turns per second), so the summary reads the
- * latency at the lightest level and the throughput at the heaviest.
+ * {@code --conversations 1,10,50,200}); each level runs warm-up rounds, then measured rounds until it has enough
+ * turns. Latency and throughput are two ends of one curve (Little's law: N conversations at L seconds per turn make
+ * N/L turns per second), so the summary reads the latency at the lightest level and the throughput at the heaviest.
  *
  * <p>Views of a turn: the client's (a conversation's wall time, send to response, divided by its turns) and the
  * loop cycle (the previous turn's model output, or the client's send for turn 1, to this turn's model output). The
