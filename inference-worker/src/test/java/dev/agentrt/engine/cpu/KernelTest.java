@@ -49,11 +49,40 @@ class KernelTest {
     }
 
     @Test
+    void bf16MatmulGivesEachTokenTheSameBitsAloneOrInABlockOfFour() {
+        // Batched decode must equal decoding one by one: the four-token path and the lone-row path share arithmetic.
+        SplittableRandom rnd = new SplittableRandom(5);
+        int rows = 19;
+        int cols = 16 * 4 * 3 + 16 * 2 + 5; // whole groups of four vectors, a partial group, a scalar tail
+        int tokens = 6;
+        try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(2)) {
+            MemorySegment seg = arena.allocate((long) rows * cols * 2);
+            for (long i = 0; i < (long) rows * cols; i++) {
+                seg.set(Bf16.LE, 2 * i, Bf16.fromFloat((float) rnd.nextDouble(-1, 1)));
+            }
+            Bf16Matrix w = new Bf16Matrix(rows, cols, seg);
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            float[] together = new float[tokens * rows];
+            new Bf16Matmul(pool).matmul(w, null, x, 0, cols, together, 0, rows, tokens);
+            for (int t = 0; t < tokens; t++) {
+                float[] alone = new float[rows];
+                new Bf16Matmul(pool).matmul(w, null, x, t * cols, cols, alone, 0, rows, 1);
+                for (int r = 0; r < rows; r++) {
+                    assertThat(together[t * rows + r]).as("token %d row %d", t, r).isEqualTo(alone[r]);
+                }
+            }
+        }
+    }
+
+    @Test
     void mxfp4VectorAndScalarPathsMatchDequantizedWeights() {
         SplittableRandom rnd = new SplittableRandom(4);
         int experts = 2;
-        int rows = 21; // tasks of 16 rows and 5: row pairs and a lone row
-        int cols = 96;
+        int rows = 70; // tasks of 64 and 6 rows for one token, of 16 rows for batches
+        int cols = 32 * 9;
         int groups = cols / 32;
         try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(2)) {
             MemorySegment blocks = arena.allocate((long) experts * rows * groups * 16);
@@ -62,7 +91,9 @@ class KernelTest {
                 blocks.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt(256));
             }
             for (long i = 0; i < scales.byteSize(); i++) {
-                scales.set(ValueLayout.JAVA_BYTE, i, (byte) (118 + rnd.nextInt(12)));
+                // mostly realistic exponents, and the extremes 0 (subnormal 2^-127) and 200 (2^73)
+                int pick = rnd.nextInt(20);
+                scales.set(ValueLayout.JAVA_BYTE, i, (byte) (pick == 0 ? 0 : pick == 1 ? 200 : 118 + rnd.nextInt(12)));
             }
             var w = new ExpertWeights.Mxfp4Experts(experts, rows, cols, blocks, scales);
             for (int tokens : new int[] {1, 2, 5}) { // lone token, and blocks of four plus the rest
@@ -90,10 +121,59 @@ class KernelTest {
                                 s += (double) row[c] * x[t * cols + c];
                             }
                             assertThat((double) y[t * rows + r]).as("vector=%s", vector)
-                                    .isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4));
+                                    .isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, Math.abs(s))));
                         }
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void mxfp4GivesEachTokenTheSameBitsAloneOrInABlockOfFourAndKeepsSubnormalScales() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        int rows = 9;
+        int cols = 32 * 10;
+        int groups = cols / 32;
+        int tokens = 5;
+        try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(2)) {
+            MemorySegment blocks = arena.allocate((long) rows * groups * 16);
+            MemorySegment scales = arena.allocate((long) rows * groups);
+            for (long i = 0; i < blocks.byteSize(); i++) {
+                blocks.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt(256));
+            }
+            // Row 0 has only scale byte 0 (2^-127, a subnormal): a large input keeps its products normal.
+            for (long i = 0; i < scales.byteSize(); i++) {
+                scales.set(ValueLayout.JAVA_BYTE, i, (byte) (i < groups ? 0 : 118 + rnd.nextInt(12)));
+            }
+            var w = new ExpertWeights.Mxfp4Experts(1, rows, cols, blocks, scales);
+            float[] x = new float[tokens * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) Math.scalb(rnd.nextDouble(-1, 1), 100);
+            }
+            Mxfp4Matmul kernel = new Mxfp4Matmul(pool, w);
+            float[] xp = new float[x.length];
+            for (int t = 0; t < tokens; t++) {
+                kernel.prepareInput(x, t * cols, xp, t * cols);
+            }
+            float[] bias = new float[rows];
+            float[] together = new float[tokens * rows];
+            kernel.matmul(0, bias, 0, xp, cols, together, rows, tokens);
+            float[] row = new float[cols];
+            Mxfp4.dequantizeRow(blocks, 0, scales, 0, cols, row, 0);
+            for (int t = 0; t < tokens; t++) {
+                float[] alone = new float[rows];
+                float[] one = java.util.Arrays.copyOfRange(xp, t * cols, (t + 1) * cols);
+                kernel.matmul(0, bias, 0, one, cols, alone, rows, 1);
+                for (int r = 0; r < rows; r++) {
+                    assertThat(together[t * rows + r]).as("token %d row %d", t, r).isEqualTo(alone[r]);
+                }
+                double want = 0;
+                for (int c = 0; c < cols; c++) {
+                    want += (double) row[c] * x[t * cols + c];
+                }
+                assertThat((double) alone[0]).as("subnormal scales, token %d", t)
+                        .isCloseTo(want, org.assertj.core.data.Percentage.withPercentage(1e-3));
             }
         }
     }
