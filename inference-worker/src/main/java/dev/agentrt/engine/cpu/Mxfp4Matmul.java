@@ -35,10 +35,10 @@ public final class Mxfp4Matmul implements ExpertKernel {
     private static final int TOKEN_BLOCK = 4;
     /**
      * Rows a worker claims at once. Batches: 16 (~24 KB) stay in the first-level cache across the token blocks. One
-     * token: 64 (~100 KB), so that each worker reads long sequential stretches that the prefetcher follows.
+     * token: 256 (~380 KB), so that each worker reads long sequential stretches that the prefetcher follows.
      */
     private static final int ROWS_PER_TASK = 16;
-    private static final int ROWS_PER_TASK_ONE_TOKEN = 64;
+    private static final int ROWS_PER_TASK_ONE_TOKEN = 256;
 
     private final Parallel pool;
     private final Mxfp4Experts w;
