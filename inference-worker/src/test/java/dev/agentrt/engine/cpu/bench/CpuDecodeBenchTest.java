@@ -29,6 +29,7 @@ class CpuDecodeBenchTest {
                 .containsPattern("loaded .* GB in .* s: resident")
                 .containsPattern("streaming-read bandwidth: [0-9.]+ GB/s; weight bytes per token: [0-9.]+ GB")
                 .containsPattern("prefill +8 tokens: .* tok/s")
+                .containsPattern("bandwidth just before / after the decode: [0-9.]+ / [0-9.]+ GB/s; the bound uses the best of the three probes, [0-9.]+ GB/s")
                 .containsPattern("decode batch 1, 4 tokens: [0-9.]+ tok/s; bound [0-9.]+ tok/s; achieved/bound [0-9.]+%")
                 .containsPattern("decode batch 2, 2 steps: [0-9.]+ tok/s")
                 .contains("peak RSS:");
