@@ -24,9 +24,12 @@ public final class Bf16Matmul {
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int BLOCK = 4;
-    /** Rows a worker claims at once: batches keep the task's rows in cache; one token wants long sequential reads. */
+    /**
+     * Rows a worker claims at once. Batches: 16, whose rows stay in cache across the token blocks. One token: guided
+     * chunks ({@link Parallel#runGuided}) down to 16 rows: long sequential reads first, little waiting at the end.
+     */
     private static final int ROWS_PER_TASK = 16;
-    private static final int ROWS_PER_TASK_ONE_TOKEN = 64;
+    private static final int ROWS_PER_TASK_ONE_TOKEN = 16;
 
     private final Parallel pool;
     private final float[][] scratch;
@@ -48,9 +51,13 @@ public final class Bf16Matmul {
     /** As above with the bias starting at {@code bias[biasOff]}. */
     public void matmul(Bf16Matrix w, float[] bias, int biasOff, float[] x, int xOff, int xStride, float[] y, int yOff,
                        int yStride, int tokens) {
-        int grain = tokens >= BLOCK ? ROWS_PER_TASK : ROWS_PER_TASK_ONE_TOKEN;
-        pool.run(w.rows(), grain, (worker, r0, r1) -> rows(w.data(), w.cols(), r0, r1, bias, biasOff, x, xOff, xStride,
-                y, yOff, yStride, tokens, scratch[worker]));
+        Parallel.RangeTask task = (worker, r0, r1) -> rows(w.data(), w.cols(), r0, r1, bias, biasOff, x, xOff, xStride,
+                y, yOff, yStride, tokens, scratch[worker]);
+        if (tokens >= BLOCK) {
+            pool.run(w.rows(), ROWS_PER_TASK, task);
+        } else {
+            pool.runGuided(w.rows(), ROWS_PER_TASK_ONE_TOKEN, task);
+        }
     }
 
     static void rows(MemorySegment w, int cols, int r0, int r1, float[] bias, int biasOff, float[] x, int xOff, int xStride,

@@ -35,10 +35,11 @@ public final class Mxfp4Matmul implements ExpertKernel {
     private static final int TOKEN_BLOCK = 4;
     /**
      * Rows a worker claims at once. Batches: 16 (~24 KB) stay in the first-level cache across the token blocks. One
-     * token: 256 (~380 KB), so that each worker reads long sequential stretches that the prefetcher follows.
+     * token: guided chunks ({@link Parallel#runGuided}) from a quarter of the rows down to 64, so that each worker
+     * reads long sequential stretches that the prefetcher follows and neither waits long at the end.
      */
     private static final int ROWS_PER_TASK = 16;
-    private static final int ROWS_PER_TASK_ONE_TOKEN = 256;
+    private static final int ROWS_PER_TASK_ONE_TOKEN = 64;
 
     private final Parallel pool;
     private final Mxfp4Experts w;
@@ -87,13 +88,18 @@ public final class Mxfp4Matmul implements ExpertKernel {
 
     @Override
     public void matmul(int expert, float[] bias, int biasOff, float[] x, int xStride, float[] y, int yStride, int tokens) {
-        pool.run(w.rows(), tokens >= TOKEN_BLOCK ? ROWS_PER_TASK : ROWS_PER_TASK_ONE_TOKEN, (worker, r0, r1) -> {
+        Parallel.RangeTask rows = (worker, r0, r1) -> {
             if (vector) {
                 rowsVector(expert, r0, r1, bias, biasOff, x, xStride, y, yStride, tokens, scratch[worker]);
             } else {
                 rowsScalar(expert, r0, r1, bias, biasOff, x, xStride, y, yStride, tokens);
             }
-        });
+        };
+        if (tokens >= TOKEN_BLOCK) {
+            pool.run(w.rows(), ROWS_PER_TASK, rows);
+        } else {
+            pool.runGuided(w.rows(), ROWS_PER_TASK_ONE_TOKEN, rows);
+        }
     }
 
     private void rowsVector(int expert, int r0, int r1, float[] bias, int biasOff, float[] x, int xStride, float[] y,

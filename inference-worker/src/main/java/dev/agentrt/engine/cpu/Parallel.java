@@ -24,6 +24,7 @@ public final class Parallel implements AutoCloseable {
     private volatile RangeTask task;
     private volatile int size;
     private volatile int grain;
+    private volatile boolean guided;
     private volatile int generation;
     private volatile Thread caller;
     private volatile Throwable failure;
@@ -60,6 +61,19 @@ public final class Parallel implements AutoCloseable {
     }
 
     public void run(int size, int grain, RangeTask task) {
+        run(size, grain, false, task);
+    }
+
+    /**
+     * As {@link #run}, with chunks that start at a {@code 1/(2·threads)} share of what is left and shrink to {@code
+     * minGrain}: long sequential stretches first (streaming kernels read at full speed only once the prefetcher has
+     * followed a stretch for a while), and at the end chunks small enough that no thread waits long for the other.
+     */
+    public void runGuided(int size, int minGrain, RangeTask task) {
+        run(size, minGrain, true, task);
+    }
+
+    private void run(int size, int grain, boolean guided, RangeTask task) {
         if (size <= 0) {
             return;
         }
@@ -71,6 +85,7 @@ public final class Parallel implements AutoCloseable {
         this.task = task;
         this.size = size;
         this.grain = grain;
+        this.guided = guided;
         this.failure = null;
         this.caller = Thread.currentThread();
         next.set(0);
@@ -80,7 +95,7 @@ public final class Parallel implements AutoCloseable {
             LockSupport.unpark(w);
         }
         try {
-            work(0, task, size, grain);
+            work(0, task, size, grain, guided);
         } finally {
             for (int spins = 0; pending.get() != 0; spins++) {
                 if (spins < SPINS) {
@@ -97,9 +112,18 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private void work(int worker, RangeTask t, int n, int g) {
-        for (int s; (s = next.getAndAdd(g)) < n; ) {
-            t.run(worker, s, Math.min(n, s + g));
+    private void work(int worker, RangeTask t, int n, int g, boolean guided) {
+        if (!guided) {
+            for (int s; (s = next.getAndAdd(g)) < n; ) {
+                t.run(worker, s, Math.min(n, s + g));
+            }
+            return;
+        }
+        for (int s; (s = next.get()) < n; ) {
+            int end = Math.min(n, s + Math.max(g, (n - s) / (2 * threads)));
+            if (next.compareAndSet(s, end)) {
+                t.run(worker, s, end);
+            }
         }
     }
 
@@ -118,7 +142,7 @@ public final class Parallel implements AutoCloseable {
             }
             seen = generation;
             try {
-                work(id, task, size, grain);
+                work(id, task, size, grain, guided);
             } catch (Throwable e) {
                 failure = e;
             } finally {
