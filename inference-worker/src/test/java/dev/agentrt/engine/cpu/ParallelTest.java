@@ -37,19 +37,27 @@ class ParallelTest {
     }
 
     @Test
-    void guidedChunksShrinkFromAShareOfTheRestToTheMinimum() {
-        try (Parallel pool = new Parallel(1)) { // one thread: the chunks come in order
+    void aSingleThreadRunsTheWholeRangeAsOneTask() {
+        try (Parallel pool = new Parallel(1)) {
             java.util.List<Integer> chunks = new java.util.ArrayList<>();
             pool.runGuided(1000, 10, (worker, s, e) -> chunks.add(e - s));
-            // a single thread runs the whole range as one task
             assertThat(chunks).containsExactly(1000);
         }
+    }
+
+    @Test
+    void guidedChunksShrinkFromAShareOfTheRestToTheMinimum() {
         try (Parallel pool = new Parallel(2)) {
-            java.util.List<Integer> chunks = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-            pool.runGuided(1000, 10, (worker, s, e) -> chunks.add(e - s));
-            assertThat(chunks.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1000);
-            assertThat(chunks.stream().mapToInt(Integer::intValue).max().orElseThrow()).isEqualTo(250);
-            assertThat(chunks.stream().filter(c -> c < 10)).hasSizeLessThanOrEqualTo(1);
+            java.util.Map<Integer, Integer> sizeByStart = new java.util.concurrent.ConcurrentSkipListMap<>();
+            pool.runGuided(1000, 10, (worker, s, e) -> sizeByStart.put(s, e - s));
+            java.util.List<Integer> sizes = new java.util.ArrayList<>(sizeByStart.values()); // in range order
+            assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(1000);
+            assertThat(sizes.get(0)).as("a quarter of the range on two threads").isEqualTo(250);
+            for (int i = 1; i < sizes.size(); i++) {
+                assertThat(sizes.get(i)).as("chunk %d of %s", i, sizes).isLessThanOrEqualTo(sizes.get(i - 1));
+            }
+            assertThat(sizes.subList(0, sizes.size() - 1)).allMatch(c -> c >= 10);
+            assertThat(sizes.stream().filter(c -> c < 10)).hasSizeLessThanOrEqualTo(1);
         }
     }
 

@@ -53,9 +53,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * run interpreted or half-compiled code, which measured a lone conversation at 21-25 ms per turn instead of 15-16 ms
  * ({@code --stack-warmup-turns 0} shows the cold figures). Load alone does not warm what a lone conversation runs
  * (idle polls, one-record transactions): after 4000 turns at 200 conversations, a lone conversation took 15 ms per
- * turn and 27.6 ms of CPU per turn; after 4000 turns at 1 conversation, 11 ms and 16.3 ms. Then it runs one or more <em>load levels</em> (N conversations at once,
- * {@code --conversations 1,10,50,200}); each level runs warm-up rounds, then measured rounds until it has enough
- * turns. Latency and throughput are two ends of one curve (Little's law: N conversations at L seconds per turn make
+ * turn and 27.6 ms of CPU per turn; after 4000 turns at 1 conversation, 11 ms and 16.3 ms. Then it runs one or more
+ * <em>load levels</em> (N conversations at once, {@code --conversations 1,10,50,200}); each level runs warm-up
+ * rounds, then measured rounds until it has enough turns. Latency and throughput are two ends of one curve (Little's law: N conversations at L seconds per turn make
  * N/L turns per second), so the summary reads the latency at the lightest level and the throughput at the heaviest.
  *
  * <p>Views of a turn: the client's (a conversation's wall time, send to response, divided by its turns) and the
