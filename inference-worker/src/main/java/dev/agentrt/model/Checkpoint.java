@@ -226,7 +226,7 @@ public final class Checkpoint implements AutoCloseable {
             List<SafetensorsFile> copies = new ArrayList<>();
             for (SafetensorsFile f : files) {
                 try {
-                    copies.add(SafetensorsFile.parse(f.path(), ResidentMemory.copyOf(f.path(), arena)));
+                    copies.add(f.residentCopy(arena));
                 } catch (IOException e) {
                     throw new CheckpointException(f.path() + ": cannot read into memory: " + e.getMessage(), e);
                 }

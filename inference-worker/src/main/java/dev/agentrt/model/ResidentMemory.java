@@ -41,26 +41,51 @@ public final class ResidentMemory {
         return NATIVE != null;
     }
 
+    /** A resident copy of byte ranges of a file: {@code starts[i]} is where range {@code i} begins in {@code memory}. */
+    public record Copy(MemorySegment memory, long[] starts) {
+    }
+
     /**
-     * Reads {@code file} whole into new memory owned by {@code arena} (freed when it closes) and returns it
-     * read-only.
+     * Reads the ranges {@code [offsets[i], offsets[i] + lengths[i])} of {@code file} into new memory owned by
+     * {@code arena} (freed when it closes), range {@code i} at {@link #alignedStarts}{@code (lengths, alignment)[i]},
+     * and returns the memory read-only.
      */
-    public static MemorySegment copyOf(Path file, Arena arena) throws IOException {
+    public static Copy copyRanges(Path file, long[] offsets, long[] lengths, long alignment, Arena arena)
+            throws IOException {
+        long[] starts = alignedStarts(lengths, alignment);
+        long size = starts.length == 0 ? 0 : starts[starts.length - 1] + lengths[lengths.length - 1];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
             MemorySegment dst = allocate(size, arena);
-            for (long off = 0; off < size; ) {
-                int n = channel.read(dst.asSlice(off, Math.min(CHUNK, size - off)).asByteBuffer(), off);
-                if (n < 0) {
-                    throw new IOException(file + ": file shrank while being read (" + off + " of " + size + " bytes)");
+            for (int i = 0; i < offsets.length; i++) {
+                for (long done = 0; done < lengths[i]; ) {
+                    int n = channel.read(dst.asSlice(starts[i] + done, Math.min(CHUNK, lengths[i] - done))
+                            .asByteBuffer(), offsets[i] + done);
+                    if (n < 0) {
+                        throw new IOException(file + ": file shrank while being read (" + (offsets[i] + done)
+                                + " of " + channel.size() + " bytes)");
+                    }
+                    done += n;
                 }
-                off += n;
             }
             if (NATIVE != null) {
                 NATIVE.protectReadOnly(dst);
             }
-            return dst.asReadOnly();
+            return new Copy(dst.asReadOnly(), starts);
         }
+    }
+
+    /** Where ranges of these lengths go when packed in order, each at the next multiple of {@code alignment}. */
+    static long[] alignedStarts(long[] lengths, long alignment) {
+        if (alignment <= 0 || Long.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("alignment must be a power of two, got " + alignment);
+        }
+        long[] starts = new long[lengths.length];
+        long at = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            starts[i] = at;
+            at = Math.addExact(at, lengths[i] + alignment - 1) & -alignment;
+        }
+        return starts;
     }
 
     /** {@code size} bytes of writable memory like the copies' (2 MB pages advised on Linux), owned by {@code arena}. */

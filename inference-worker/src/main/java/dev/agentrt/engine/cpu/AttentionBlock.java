@@ -1,6 +1,7 @@
 package dev.agentrt.engine.cpu;
 
 import dev.agentrt.kv.CpuKvCache;
+import dev.agentrt.model.Bf16Matrix;
 import dev.agentrt.model.GptOssConfig;
 import dev.agentrt.model.LayerWeights;
 
@@ -24,8 +25,13 @@ final class AttentionBlock {
     private final int window;
     private final boolean sliding;
     private final float smScale;
+    /** q, k and v with their biases: one pool run computes all three (they share the normed input). */
+    private final Bf16Matrix[] qkv;
+    private final float[][] qkvBias;
+    private final PhaseTimes times;
 
-    AttentionBlock(GptOssConfig c, int layer, LayerWeights w, Rope rope, Bf16Matmul matmul, Parallel pool) {
+    AttentionBlock(GptOssConfig c, int layer, LayerWeights w, Rope rope, Bf16Matmul matmul, Parallel pool,
+                   PhaseTimes times) {
         this.layer = layer;
         this.w = w;
         this.rope = rope;
@@ -41,15 +47,18 @@ final class AttentionBlock {
         this.window = c.slidingWindow();
         this.sliding = c.isSliding(layer);
         this.smScale = (float) (1.0 / Math.sqrt(d));
+        this.qkv = new Bf16Matrix[] {w.q(), w.k(), w.v()};
+        this.qkvBias = new float[][] {w.qBias(), w.kBias(), w.vBias()};
+        this.times = times;
     }
 
     void forward(Workspace ws, int rows) {
+        long clock = times.now();
         for (int t = 0; t < rows; t++) {
             RmsNorm.apply(ws.x, t * hidden, w.attnNorm(), eps, ws.normed, t * hidden);
         }
-        matmul.matmul(w.q(), w.qBias(), ws.normed, 0, hidden, ws.q, 0, qDim, rows);
-        matmul.matmul(w.k(), w.kBias(), ws.normed, 0, hidden, ws.k, 0, kvDim, rows);
-        matmul.matmul(w.v(), w.vBias(), ws.normed, 0, hidden, ws.v, 0, kvDim, rows);
+        matmul.matmulShared(qkv, qkvBias, ws.normed, 0, hidden, ws.qkv, rows);
+        clock = times.lap(PhaseTimes.Phase.QKV, clock);
         int half = d / 2;
         for (int t = 0; t < rows; t++) {
             for (int h = 0; h < heads; h++) {
@@ -76,7 +85,9 @@ final class AttentionBlock {
                         t * qDim + h * d, d);
             }
         });
+        clock = times.lap(PhaseTimes.Phase.ATTENTION, clock);
         matmul.matmul(w.out(), w.outBias(), ws.attn, 0, qDim, ws.proj, 0, hidden, rows);
+        times.lap(PhaseTimes.Phase.OUT, clock);
         for (int i = 0; i < rows * hidden; i++) {
             ws.x[i] += ws.proj[i];
         }

@@ -60,6 +60,39 @@ public final class Bf16Matmul {
         }
     }
 
+    /**
+     * {@code ys[i][t·ws[i].rows() + r] = biases[i][r] + Σ_c ws[i][r,c]·x[xOff + t·xStride + c]} for matrices that
+     * share their input (attention's q, k and v), as one pool run over all their rows: one end-of-run wait instead of
+     * one per matrix, and the small k and v matrices ride in the tail of the large one.
+     */
+    public void matmulShared(Bf16Matrix[] ws, float[][] biases, float[] x, int xOff, int xStride, float[][] ys,
+                             int tokens) {
+        int total = 0;
+        for (Bf16Matrix w : ws) {
+            if (w.cols() != ws[0].cols()) {
+                throw new IllegalArgumentException("matrices sharing an input need equal columns: " + w.cols()
+                        + " vs " + ws[0].cols());
+            }
+            total += w.rows();
+        }
+        Parallel.RangeTask task = (worker, s, e) -> {
+            int first = 0;
+            for (int i = 0; i < ws.length && first < e; first += ws[i].rows(), i++) {
+                int r0 = Math.max(s, first) - first;
+                int r1 = Math.min(e, first + ws[i].rows()) - first;
+                if (r0 < r1) {
+                    rows(ws[i].data(), ws[i].cols(), r0, r1, biases[i], 0, x, xOff, xStride, ys[i], 0, ws[i].rows(),
+                            tokens, scratch[worker]);
+                }
+            }
+        };
+        if (tokens >= BLOCK) {
+            pool.run(total, ROWS_PER_TASK, task);
+        } else {
+            pool.runGuided(total, ROWS_PER_TASK_ONE_TOKEN, task);
+        }
+    }
+
     static void rows(MemorySegment w, int cols, int r0, int r1, float[] bias, int biasOff, float[] x, int xOff, int xStride,
                      float[] y, int yOff, int yStride, int tokens, float[] scratch) {
         int vecCols = I.length() == F.length() ? cols - cols % F.length() : 0;

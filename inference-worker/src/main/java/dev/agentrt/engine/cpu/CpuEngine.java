@@ -29,6 +29,7 @@ public final class CpuEngine implements Engine {
     private final boolean[] sliding;
     private final float[] logitRows;
     private final float[] logitNormed;
+    private final PhaseTimes times = new PhaseTimes();
 
     public CpuEngine(ModelWeights weights) {
         this(weights, Parallel.forAvailableCores(), true, DEFAULT_MAX_ROWS);
@@ -54,13 +55,18 @@ public final class CpuEngine implements Engine {
         this.moe = new MoeBlock[layers];
         this.sliding = new boolean[layers];
         for (int l = 0; l < layers; l++) {
-            attention[l] = new AttentionBlock(config, l, weights.layers().get(l), rope, matmul, pool);
-            moe[l] = new MoeBlock(config, weights.layers().get(l), matmul, pool);
+            attention[l] = new AttentionBlock(config, l, weights.layers().get(l), rope, matmul, pool, times);
+            moe[l] = new MoeBlock(config, weights.layers().get(l), matmul, pool, times);
             sliding[l] = config.isSliding(l);
         }
         this.unembedding = new Unembedding(weights.norm(), config.rmsNormEps(), weights.unembedding(), matmul);
         this.logitRows = new float[LOGIT_ROWS * config.vocabSize()];
         this.logitNormed = new float[LOGIT_ROWS * config.hiddenSize()];
+    }
+
+    /** This engine's per-phase time accounting: off until {@link PhaseTimes#enable()} (benchmarks). */
+    public PhaseTimes phaseTimes() {
+        return times;
     }
 
     @Override
@@ -153,6 +159,7 @@ public final class CpuEngine implements Engine {
 
     /** Runs the blocks over rows {@code 0..rows-1} (token {@code tokens[start + t]}, set up in the workspace). */
     private void forward(int[] tokens, int start, int rows) {
+        times.beginStep();
         int d = config.hiddenSize();
         int half = config.headDim() / 2;
         int maxPos = 0;
@@ -166,6 +173,7 @@ public final class CpuEngine implements Engine {
             attention[l].forward(ws, rows);
             moe[l].forward(ws, rows);
         }
+        times.endStep();
     }
 
     /** Logits of workspace rows {@code first..first+count-1} into {@code out[outStart..]}. */
@@ -173,7 +181,9 @@ public final class CpuEngine implements Engine {
         int v = config.vocabSize();
         for (int done = 0; done < count; done += LOGIT_ROWS) {
             int n = Math.min(LOGIT_ROWS, count - done);
+            long t = times.now();
             unembedding.forward(ws.x, first + done, n, logitNormed, logitRows);
+            times.lap(PhaseTimes.Phase.UNEMBEDDING, t);
             for (int i = 0; i < n; i++) {
                 System.arraycopy(logitRows, i * v, out[outStart + done + i], 0, v);
             }

@@ -20,8 +20,10 @@ final class MoeBlock {
     private final int experts;
     private final int topK;
     private final float limit;
+    private final PhaseTimes times;
 
-    MoeBlock(GptOssConfig c, LayerWeights w, Bf16Matmul matmul, Parallel pool) {
+    MoeBlock(GptOssConfig c, LayerWeights w, Bf16Matmul matmul, Parallel pool, PhaseTimes times) {
+        this.times = times;
         this.w = w;
         this.matmul = matmul;
         this.mlp1 = kernel(pool, w.mlp1());
@@ -42,6 +44,7 @@ final class MoeBlock {
     }
 
     void forward(Workspace ws, int rows) {
+        long clock = times.now();
         for (int t = 0; t < rows; t++) {
             RmsNorm.apply(ws.x, t * hidden, w.mlpNorm(), eps, ws.normed, t * hidden);
         }
@@ -56,6 +59,7 @@ final class MoeBlock {
                 ws.expertRowWeights[e * ws.maxRows + n] = ws.routeWeights[t * topK + s];
             }
         }
+        times.lap(PhaseTimes.Phase.ROUTER, clock);
         java.util.Arrays.fill(ws.moe, 0, rows * hidden, 0f);
         int i2 = 2 * intermediate;
         for (int e = 0; e < experts; e++) {
@@ -63,15 +67,18 @@ final class MoeBlock {
             if (n == 0) {
                 continue;
             }
+            clock = times.now();
             for (int i = 0; i < n; i++) {
                 mlp1.prepareInput(ws.normed, ws.expertRows[e * ws.maxRows + i] * hidden, ws.expertIn, i * hidden);
             }
             mlp1.matmul(e, w.mlp1Bias(), e * i2, ws.expertIn, hidden, ws.hidden, i2, n);
+            clock = times.lap(PhaseTimes.Phase.MLP1, clock);
             for (int i = 0; i < n; i++) {
                 SwiGlu.apply(ws.hidden, i * i2, intermediate, limit, ws.activated, i * intermediate);
                 mlp2.prepareInput(ws.activated, i * intermediate, ws.activatedIn, i * intermediate);
             }
             mlp2.matmul(e, w.mlp2Bias(), e * hidden, ws.activatedIn, intermediate, ws.expertOut, hidden, n);
+            times.lap(PhaseTimes.Phase.MLP2, clock);
             for (int i = 0; i < n; i++) {
                 int t = ws.expertRows[e * ws.maxRows + i];
                 float weight = ws.expertRowWeights[e * ws.maxRows + i];

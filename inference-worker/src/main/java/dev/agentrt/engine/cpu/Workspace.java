@@ -14,6 +14,8 @@ final class Workspace {
     final float[] q;
     final float[] k;
     final float[] v;
+    /** {@code q, k, v}: the outputs of the fused projection. */
+    final float[][] qkv;
     final float[] attn;
     final float[] proj;
     final float[] cos;
@@ -46,6 +48,7 @@ final class Workspace {
         q = new float[maxRows * qDim];
         k = new float[maxRows * kvDim];
         v = new float[maxRows * kvDim];
+        qkv = new float[][] {q, k, v};
         attn = new float[maxRows * qDim];
         proj = new float[maxRows * d];
         cos = new float[maxRows * c.headDim() / 2];

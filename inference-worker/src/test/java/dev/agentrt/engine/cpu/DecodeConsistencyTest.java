@@ -41,6 +41,51 @@ class DecodeConsistencyTest {
     }
 
     @Test
+    void phaseTimesAccountTheDecodeOnlyWhileEnabledAndChangeNoLogits() {
+        try (Parallel pool = new Parallel(2); CpuEngine engine = new CpuEngine(ckpt.weights(), pool, 8)) {
+            int[] tokens = randomTokens(3, 12);
+            PhaseTimes times = engine.phaseTimes();
+            KvCache plain = engine.newCache(32);
+            float[] expected = new float[1024];
+            engine.prefill(plain, java.util.Arrays.copyOf(tokens, 4), expected);
+            for (int i = 4; i < tokens.length; i++) {
+                engine.decode(new KvCache[] {plain}, new int[] {tokens[i]}, new float[][] {expected});
+            }
+            for (PhaseTimes.Phase p : PhaseTimes.Phase.values()) {
+                assertThat(times.nanos(p)).as("%s while disabled", p).isZero();
+            }
+
+            times.enable();
+            KvCache timed = engine.newCache(32);
+            float[] logits = new float[1024];
+            long t0 = System.nanoTime();
+            engine.prefill(timed, java.util.Arrays.copyOf(tokens, 4), logits);
+            for (int i = 4; i < tokens.length; i++) {
+                engine.decode(new KvCache[] {timed}, new int[] {tokens[i]}, new float[][] {logits});
+            }
+            long elapsed = System.nanoTime() - t0;
+            times.disable();
+            assertThat(logits).isEqualTo(expected);
+            long sum = 0;
+            for (PhaseTimes.Phase p : PhaseTimes.Phase.values()) {
+                if (p != PhaseTimes.Phase.OTHER) {
+                    assertThat(times.nanos(p)).as(p.name()).isPositive();
+                }
+                assertThat(times.nanos(p)).as(p.name()).isNotNegative();
+                sum += times.nanos(p);
+            }
+            assertThat(sum).isLessThanOrEqualTo(elapsed);
+
+            long frozen = times.nanos(PhaseTimes.Phase.MLP1);
+            engine.decode(new KvCache[] {timed}, new int[] {1}, new float[][] {logits});
+            assertThat(times.nanos(PhaseTimes.Phase.MLP1)).isEqualTo(frozen);
+            times.reset();
+            assertThat(times.nanos(PhaseTimes.Phase.MLP1)).isZero();
+        }
+    }
+
+
+    @Test
     void incrementalDecodeEqualsFullRecompute() {
         // maxRows 8: the 40-token reference prefill runs in 5 chunks, the window (4) wraps the ring many times.
         try (Parallel pool = new Parallel(2); CpuEngine engine = new CpuEngine(ckpt.weights(), pool, 8)) {

@@ -78,6 +78,63 @@ class KernelTest {
     }
 
     @Test
+    void sharedInputMatmulEqualsOneMatmulPerMatrix() {
+        // q, k, v in one pool run: chunks cross from one matrix into the next, and each output must be exactly what
+        // its own matmul gives.
+        SplittableRandom rnd = new SplittableRandom(11);
+        int cols = 2 * 16 * 5 + 7;
+        int[] rows = {37, 5, 9};
+        int xStride = cols + 3;
+        try (Arena arena = Arena.ofShared()) {
+            Bf16Matrix[] ws = new Bf16Matrix[rows.length];
+            float[][] biases = new float[rows.length][];
+            for (int m = 0; m < rows.length; m++) {
+                MemorySegment seg = arena.allocate((long) rows[m] * cols * 2);
+                for (long i = 0; i < (long) rows[m] * cols; i++) {
+                    seg.set(Bf16.LE, 2 * i, Bf16.fromFloat((float) rnd.nextDouble(-1, 1)));
+                }
+                ws[m] = new Bf16Matrix(rows[m], cols, seg);
+                if (m != 1) { // one matrix without a bias
+                    biases[m] = new float[rows[m]];
+                    for (int r = 0; r < rows[m]; r++) {
+                        biases[m][r] = (float) rnd.nextDouble(-1, 1);
+                    }
+                }
+            }
+            for (int threads : new int[] {1, 2, 3}) {
+                try (Parallel pool = new Parallel(threads)) {
+                    Bf16Matmul matmul = new Bf16Matmul(pool);
+                    for (int tokens : new int[] {1, 3, 4, 6}) {
+                        float[] x = new float[2 + tokens * xStride];
+                        for (int i = 0; i < x.length; i++) {
+                            x[i] = (float) rnd.nextDouble(-1, 1);
+                        }
+                        float[][] fused = new float[rows.length][];
+                        for (int m = 0; m < rows.length; m++) {
+                            fused[m] = new float[tokens * rows[m]];
+                        }
+                        matmul.matmulShared(ws, biases, x, 2, xStride, fused, tokens);
+                        for (int m = 0; m < rows.length; m++) {
+                            float[] alone = new float[tokens * rows[m]];
+                            matmul.matmul(ws[m], biases[m], x, 2, xStride, alone, 0, rows[m], tokens);
+                            assertThat(fused[m]).as("threads %d tokens %d matrix %d", threads, tokens, m)
+                                    .isEqualTo(alone);
+                        }
+                    }
+                }
+            }
+            Bf16Matrix narrow = new Bf16Matrix(1, cols - 1, arena.allocate(2L * (cols - 1)));
+            try (Parallel pool = new Parallel(1)) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Bf16Matmul(pool).matmulShared(
+                                new Bf16Matrix[] {ws[0], narrow}, new float[2][], new float[cols], 0, cols,
+                                new float[][] {new float[rows[0]], new float[1]}, 1))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("equal columns");
+            }
+        }
+    }
+
+
+    @Test
     void mxfp4VectorAndScalarPathsMatchDequantizedWeights() {
         SplittableRandom rnd = new SplittableRandom(4);
         int experts = 2;

@@ -2,15 +2,20 @@ package dev.agentrt.engine.cpu.bench;
 
 import dev.agentrt.engine.cpu.CpuEngine;
 import dev.agentrt.engine.cpu.Parallel;
+import dev.agentrt.engine.cpu.PhaseTimes;
 import dev.agentrt.kv.KvCache;
 import dev.agentrt.model.Checkpoint;
+import dev.agentrt.model.LayerWeights;
 import dev.agentrt.model.ModelStats;
+import dev.agentrt.model.ModelWeights;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -62,6 +67,37 @@ public final class CpuDecodeBench {
             throw new IllegalArgumentException("--model DIR is required");
         }
         return new Options(model, prefill, decode, batches, steps, threads, probeBytes);
+    }
+
+    /** Batch-1 decode time per token by phase, and the read rate of the phases that stream weights. */
+    private static void printPhases(PrintWriter out, PhaseTimes times, ModelWeights w, int tokens) {
+        long qkv = 0;
+        long proj = 0;
+        long mlp1 = 0;
+        long mlp2 = 0;
+        int active = w.config().expertsPerToken();
+        for (LayerWeights l : w.layers()) {
+            qkv += l.q().data().byteSize() + l.k().data().byteSize() + l.v().data().byteSize();
+            proj += l.out().data().byteSize();
+            mlp1 += active * l.mlp1().bytesPerExpert();
+            mlp2 += active * l.mlp2().bytesPerExpert();
+        }
+        Map<PhaseTimes.Phase, Long> bytes = new EnumMap<>(PhaseTimes.Phase.class);
+        bytes.put(PhaseTimes.Phase.QKV, qkv);
+        bytes.put(PhaseTimes.Phase.OUT, proj);
+        bytes.put(PhaseTimes.Phase.MLP1, mlp1);
+        bytes.put(PhaseTimes.Phase.MLP2, mlp2);
+        bytes.put(PhaseTimes.Phase.UNEMBEDDING, w.unembedding().data().byteSize());
+        StringBuilder line = new StringBuilder("  per token by phase:");
+        for (PhaseTimes.Phase p : PhaseTimes.Phase.values()) {
+            double ns = times.nanos(p) / (double) tokens;
+            line.append(String.format(" %s %.1f ms", p.name().toLowerCase(java.util.Locale.ROOT), ns / 1e6));
+            if (bytes.containsKey(p) && ns > 0) {
+                line.append(String.format(" (%.1f GB/s)", bytes.get(p) / ns));
+            }
+            line.append(p.ordinal() < PhaseTimes.Phase.values().length - 1 ? "," : "");
+        }
+        out.println(line);
     }
 
     private static String required(String option, String value) {
@@ -117,12 +153,14 @@ public final class CpuDecodeBench {
                     // kernel settles the new pages): probe again on both sides of the decode and bound by the best
                     // figure, which can only make achieved/bound smaller.
                     double before = BandwidthProbe.measure(pool, o.probeBytes(), 5);
+                    engine.phaseTimes().enable();
                     long t0 = System.nanoTime();
                     for (int i = 0; i < o.decode(); i++) {
                         engine.decode(new KvCache[] {cache}, new int[] {token}, new float[][] {logits});
                         token = dev.agentrt.generate.Sampler.argmax(logits, vocab);
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
+                    engine.phaseTimes().disable();
                     double after = BandwidthProbe.measure(pool, o.probeBytes(), 5);
                     double best = Math.max(bandwidth, Math.max(before, after));
                     double tps = o.decode() / s;
@@ -132,6 +170,7 @@ public final class CpuDecodeBench {
                             + " uses the best of the three probes, %.2f GB/s%n", before / 1e9, after / 1e9, best / 1e9);
                     out.printf("decode batch 1, %d tokens: %.2f tok/s; bound %.2f tok/s; achieved/bound %.1f%%%n",
                             o.decode(), tps, bound, 100 * tps / bound);
+                    printPhases(out, engine.phaseTimes(), weights, o.decode());
                 }
                 for (int b : o.batches()) {
                     List<KvCache> caches = new ArrayList<>();
