@@ -50,28 +50,42 @@ class KernelTest {
 
     @Test
     void bf16MatmulGivesEachTokenTheSameBitsAloneOrInABlockOfFour() {
-        // Batched decode must equal decoding one by one: the four-token path and the lone-row path share arithmetic.
+        // Batched decode must equal decoding one by one: the four-token path (column tiles of 512, accumulators
+        // parked between them, rows in tiles of 16) and the lone-row path share arithmetic. The shapes: whole groups
+        // of four vectors, a partial group and a scalar tail, within one column tile and across three; 37 rows, so
+        // that a single-thread pool hands all rows to one call.
         SplittableRandom rnd = new SplittableRandom(5);
-        int rows = 19;
-        int cols = 16 * 4 * 3 + 16 * 2 + 5; // whole groups of four vectors, a partial group, a scalar tail
+        int rows = 37;
         int tokens = 6;
-        try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(2)) {
-            MemorySegment seg = arena.allocate((long) rows * cols * 2);
-            for (long i = 0; i < (long) rows * cols; i++) {
-                seg.set(Bf16.LE, 2 * i, Bf16.fromFloat((float) rnd.nextDouble(-1, 1)));
-            }
-            Bf16Matrix w = new Bf16Matrix(rows, cols, seg);
-            float[] x = new float[tokens * cols];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) rnd.nextDouble(-1, 1);
-            }
-            float[] together = new float[tokens * rows];
-            new Bf16Matmul(pool).matmul(w, null, x, 0, cols, together, 0, rows, tokens);
-            for (int t = 0; t < tokens; t++) {
-                float[] alone = new float[rows];
-                new Bf16Matmul(pool).matmul(w, null, x, t * cols, cols, alone, 0, rows, 1);
-                for (int r = 0; r < rows; r++) {
-                    assertThat(together[t * rows + r]).as("token %d row %d", t, r).isEqualTo(alone[r]);
+        for (int cols : new int[] {16 * 4 * 3 + 16 * 2 + 5, 2 * 512 + 16 * 4 * 3 + 16 * 2 + 5}) {
+            for (int threads : new int[] {1, 2}) {
+                try (Arena arena = Arena.ofShared(); Parallel pool = new Parallel(threads)) {
+                    MemorySegment seg = arena.allocate((long) rows * cols * 2);
+                    for (long i = 0; i < (long) rows * cols; i++) {
+                        seg.set(Bf16.LE, 2 * i, Bf16.fromFloat((float) rnd.nextDouble(-1, 1)));
+                    }
+                    Bf16Matrix w = new Bf16Matrix(rows, cols, seg);
+                    float[] x = new float[tokens * cols];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) rnd.nextDouble(-1, 1);
+                    }
+                    float[] bias = new float[rows];
+                    bias[3] = 0.5f;
+                    float[] together = new float[tokens * rows];
+                    new Bf16Matmul(pool).matmul(w, bias, x, 0, cols, together, 0, rows, tokens);
+                    for (int t = 0; t < tokens; t++) {
+                        float[] alone = new float[rows];
+                        new Bf16Matmul(pool).matmul(w, bias, x, t * cols, cols, alone, 0, rows, 1);
+                        for (int r = 0; r < rows; r++) {
+                            assertThat(together[t * rows + r]).as("cols %d threads %d token %d row %d", cols, threads, t, r)
+                                    .isEqualTo(alone[r]);
+                            double exact = bias[r];
+                            for (int c = 0; c < cols; c++) {
+                                exact += (double) w.get(r, c) * x[t * cols + c];
+                            }
+                            assertThat((double) alone[r]).isCloseTo(exact, org.assertj.core.data.Offset.offset(2e-4));
+                        }
+                    }
                 }
             }
         }

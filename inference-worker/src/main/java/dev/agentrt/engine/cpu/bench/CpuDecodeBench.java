@@ -69,13 +69,16 @@ public final class CpuDecodeBench {
         return new Options(model, prefill, decode, batches, steps, threads, probeBytes);
     }
 
-    /** Batch-1 decode time per token by phase, and the read rate of the phases that stream weights. */
-    private static void printPhases(PrintWriter out, PhaseTimes times, ModelWeights w, int tokens) {
+    /**
+     * Decode time per step by phase, and the rate at which the phases that stream weights read them (each weight
+     * once per step; experts: the batch's distinct experts, at most {@code batch × experts per token} per layer).
+     */
+    private static void printPhases(PrintWriter out, PhaseTimes times, ModelWeights w, int steps, int batch) {
         long qkv = 0;
         long proj = 0;
         long mlp1 = 0;
         long mlp2 = 0;
-        int active = w.config().expertsPerToken();
+        int active = Math.min(w.config().numExperts(), batch * w.config().expertsPerToken());
         for (LayerWeights l : w.layers()) {
             qkv += l.q().data().byteSize() + l.k().data().byteSize() + l.v().data().byteSize();
             proj += l.out().data().byteSize();
@@ -88,12 +91,13 @@ public final class CpuDecodeBench {
         bytes.put(PhaseTimes.Phase.MLP1, mlp1);
         bytes.put(PhaseTimes.Phase.MLP2, mlp2);
         bytes.put(PhaseTimes.Phase.UNEMBEDDING, w.unembedding().data().byteSize());
-        StringBuilder line = new StringBuilder("  per token by phase:");
+        StringBuilder line = new StringBuilder(batch == 1 ? "  per token by phase:" : "  per step by phase:");
         for (PhaseTimes.Phase p : PhaseTimes.Phase.values()) {
-            double ns = times.nanos(p) / (double) tokens;
+            double ns = times.nanos(p) / (double) steps;
             line.append(String.format(" %s %.1f ms", p.name().toLowerCase(java.util.Locale.ROOT), ns / 1e6));
             if (bytes.containsKey(p) && ns > 0) {
-                line.append(String.format(" (%.1f GB/s)", bytes.get(p) / ns));
+                boolean bound = batch > 1 && (p == PhaseTimes.Phase.MLP1 || p == PhaseTimes.Phase.MLP2);
+                line.append(String.format(bound ? " (≤ %.1f GB/s)" : " (%.1f GB/s)", bytes.get(p) / ns));
             }
             line.append(p.ordinal() < PhaseTimes.Phase.values().length - 1 ? "," : "");
         }
@@ -170,7 +174,7 @@ public final class CpuDecodeBench {
                             + " uses the best of the three probes, %.2f GB/s%n", before / 1e9, after / 1e9, best / 1e9);
                     out.printf("decode batch 1, %d tokens: %.2f tok/s; bound %.2f tok/s; achieved/bound %.1f%%%n",
                             o.decode(), tps, bound, 100 * tps / bound);
-                    printPhases(out, engine.phaseTimes(), weights, o.decode());
+                    printPhases(out, engine.phaseTimes(), weights, o.decode(), 1);
                 }
                 for (int b : o.batches()) {
                     List<KvCache> caches = new ArrayList<>();
@@ -183,6 +187,7 @@ public final class CpuDecodeBench {
                         tokens[s] = rnd.nextInt(ids);
                     }
                     KvCache[] arr = caches.toArray(KvCache[]::new);
+                    engine.phaseTimes().enable();
                     long t0 = System.nanoTime();
                     for (int step = 0; step < o.batchSteps(); step++) {
                         engine.decode(arr, tokens, rows);
@@ -191,8 +196,10 @@ public final class CpuDecodeBench {
                         }
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
+                    engine.phaseTimes().disable();
                     out.printf("decode batch %d, %d steps: %.2f tok/s (%.2f steps/s)%n", b, o.batchSteps(),
                             b * o.batchSteps() / s, o.batchSteps() / s);
+                    printPhases(out, engine.phaseTimes(), weights, o.batchSteps(), b);
                 }
             }
             out.printf("peak RSS: %s%n", peakRss());
