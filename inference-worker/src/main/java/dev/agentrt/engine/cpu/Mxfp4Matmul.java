@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Dequantization is two lane permutes: the 16 block bytes are widened to 16 ints, and a permute with a 16-entry
  * table of E2M1 float bits picks each lane's value by the low four bits of its index (the Vector API's {@code
  * selectFrom} wraps indices, which is exactly the low nibble); the high nibble is the same after a shift. The group
- * dot product is then scaled once by {@code 2^(scale − 127)}. Batches run four tokens per pass over a row. A lone
+ * dot product is then scaled once by {@code 2^(scale − 127)}. Batches run four tokens per pass over a row, and the
+ * two or three left over (an expert's usual share of a small decode batch) one pass together. A lone
  * token (batch-1 decode) reads one row after the other, with the same arithmetic: a single sequential stream, which
  * the hardware prefetcher follows at close to full bandwidth (two rows interleaved, as this kernel once did, reached
  * about two thirds of it).
@@ -109,12 +110,19 @@ public final class Mxfp4Matmul implements ExpertKernel {
         int t = 0;
         for (; t + TOKEN_BLOCK <= tokens; t += TOKEN_BLOCK) {
             for (int r = r0; r < r1; r++) {
-                fourTokens(expert, r, bias[biasOff + r], x, t * xStride, xStride, y, t * yStride, yStride, scratch);
+                fourTokens(expert, r, bias[biasOff + r], x, t * xStride, xStride, y, t * yStride, yStride, 4, scratch);
             }
         }
-        for (; t < tokens; t++) {
-            for (int r = r0; r < r1; r++) {
-                oneToken(expert, r, bias[biasOff + r], x, t * xStride, y, t * yStride, scratch);
+        // The rest in one pass: each group is dequantized once for all of them (the decode costs more than a
+        // token's multiply-adds, so three tokens take the four-token pass with the third one's x twice).
+        int rest = tokens - t;
+        for (int r = r0; r < r1 && rest > 0; r++) {
+            switch (rest) {
+                case 3 -> fourTokens(expert, r, bias[biasOff + r], x, t * xStride, xStride, y, t * yStride, yStride, 3,
+                        scratch);
+                case 2 -> twoTokens(expert, r, bias[biasOff + r], x, t * xStride, xStride, y, t * yStride, yStride,
+                        scratch);
+                default -> oneToken(expert, r, bias[biasOff + r], x, t * xStride, y, t * yStride, scratch);
             }
         }
     }
@@ -141,11 +149,12 @@ public final class Mxfp4Matmul implements ExpertKernel {
     }
 
     /**
-     * Row {@code r} for the four tokens at {@code x0, x0 + xStride, …}: each group dequantized once serves four
-     * tokens.
+     * Row {@code r} for the {@code count} (3 or 4) tokens at {@code x0, x0 + xStride, …}: each group dequantized once
+     * serves four tokens (with three, the third token's input also fills the fourth slot, whose result is dropped).
      */
     private void fourTokens(int expert, int r, float b, float[] x, int x0, int xStride, float[] y, int y0, int yStride,
-                            float[] scratch) {
+                            int count, float[] scratch) {
+        int o3 = (count == 4 ? 3 : 2) * xStride;
         MemorySegment blocks = w.blocks();
         MemorySegment scales = w.scales();
         int groups = w.cols() / Mxfp4.GROUP;
@@ -164,17 +173,45 @@ public final class Mxfp4Matmul implements ExpertKernel {
             FloatVector s = FloatVector.broadcast(F16, Mxfp4.scale(scales.get(ValueLayout.JAVA_BYTE, scaleBase + g)));
             int c = x0 + g * Mxfp4.GROUP;
             a0 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a0);
-            c += xStride;
-            a1 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a1);
-            c += xStride;
-            a2 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a2);
-            c += xStride;
-            a3 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a3);
+            int c1 = c + xStride;
+            a1 = wHi.fma(FloatVector.fromArray(F16, x, c1 + 16), wLo.mul(FloatVector.fromArray(F16, x, c1))).fma(s, a1);
+            int c2 = c1 + xStride;
+            a2 = wHi.fma(FloatVector.fromArray(F16, x, c2 + 16), wLo.mul(FloatVector.fromArray(F16, x, c2))).fma(s, a2);
+            int c3 = c + o3;
+            a3 = wHi.fma(FloatVector.fromArray(F16, x, c3 + 16), wLo.mul(FloatVector.fromArray(F16, x, c3))).fma(s, a3);
         }
         y[y0 + r] = Lanes.sum(a0, scratch, 0) + b;
         y[y0 + yStride + r] = Lanes.sum(a1, scratch, 0) + b;
         y[y0 + 2 * yStride + r] = Lanes.sum(a2, scratch, 0) + b;
-        y[y0 + 3 * yStride + r] = Lanes.sum(a3, scratch, 0) + b;
+        if (count == 4) {
+            y[y0 + 3 * yStride + r] = Lanes.sum(a3, scratch, 0) + b;
+        }
+    }
+
+    /** Row {@code r} for the two tokens at {@code x0, x0 + xStride}: the arithmetic of {@link #fourTokens}. */
+    private void twoTokens(int expert, int r, float b, float[] x, int x0, int xStride, float[] y, int y0, int yStride,
+                           float[] scratch) {
+        MemorySegment blocks = w.blocks();
+        MemorySegment scales = w.scales();
+        int groups = w.cols() / Mxfp4.GROUP;
+        long row = (long) expert * w.rows() + r;
+        long blockBase = row * groups * Mxfp4.GROUP_BYTES;
+        long scaleBase = row * groups;
+        FloatVector a0 = FloatVector.zero(F16);
+        FloatVector a1 = FloatVector.zero(F16);
+        for (int g = 0; g < groups; g++) {
+            IntVector packed = (IntVector) ByteVector.fromMemorySegment(B16, blocks,
+                    blockBase + (long) g * Mxfp4.GROUP_BYTES, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I16, 0);
+            FloatVector wLo = packed.selectFrom(TABLE).reinterpretAsFloats();
+            FloatVector wHi = packed.lanewise(VectorOperators.ASHR, 4).selectFrom(TABLE).reinterpretAsFloats();
+            FloatVector s = FloatVector.broadcast(F16, Mxfp4.scale(scales.get(ValueLayout.JAVA_BYTE, scaleBase + g)));
+            int c = x0 + g * Mxfp4.GROUP;
+            a0 = wHi.fma(FloatVector.fromArray(F16, x, c + 16), wLo.mul(FloatVector.fromArray(F16, x, c))).fma(s, a0);
+            int c1 = c + xStride;
+            a1 = wHi.fma(FloatVector.fromArray(F16, x, c1 + 16), wLo.mul(FloatVector.fromArray(F16, x, c1))).fma(s, a1);
+        }
+        y[y0 + r] = Lanes.sum(a0, scratch, 0) + b;
+        y[y0 + yStride + r] = Lanes.sum(a1, scratch, 0) + b;
     }
 
     private void rowsScalar(int expert, int r0, int r1, float[] bias, int biasOff, float[] x, int xStride, float[] y,
