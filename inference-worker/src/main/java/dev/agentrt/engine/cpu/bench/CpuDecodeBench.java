@@ -70,10 +70,12 @@ public final class CpuDecodeBench {
     }
 
     /**
-     * Decode time per step by phase, and the rate at which the phases that stream weights read them (each weight
-     * once per step; experts: the batch's distinct experts, at most {@code batch × experts per token} per layer).
+     * Time per step by phase, and for decode ({@code batch > 0}) the rate at which the phases that stream weights
+     * read them (each weight once per step; experts: the batch's distinct experts, at most {@code batch × experts
+     * per token} per layer).
      */
-    private static void printPhases(PrintWriter out, PhaseTimes times, ModelWeights w, int steps, int batch) {
+    private static void printPhases(PrintWriter out, PhaseTimes times, ModelWeights w, int steps, int batch,
+                                    String per) {
         long qkv = 0;
         long proj = 0;
         long mlp1 = 0;
@@ -91,11 +93,12 @@ public final class CpuDecodeBench {
         bytes.put(PhaseTimes.Phase.MLP1, mlp1);
         bytes.put(PhaseTimes.Phase.MLP2, mlp2);
         bytes.put(PhaseTimes.Phase.UNEMBEDDING, w.unembedding().data().byteSize());
-        StringBuilder line = new StringBuilder(batch == 1 ? "  per token by phase:" : "  per step by phase:");
+        StringBuilder line = new StringBuilder("  " + per + " by phase:");
         for (PhaseTimes.Phase p : PhaseTimes.Phase.values()) {
             double ns = times.nanos(p) / (double) steps;
-            line.append(String.format(" %s %.1f ms", p.name().toLowerCase(java.util.Locale.ROOT), ns / 1e6));
-            if (bytes.containsKey(p) && ns > 0) {
+            line.append(ns >= 1e9 ? String.format(" %s %.2f s", p.name().toLowerCase(java.util.Locale.ROOT), ns / 1e9)
+                    : String.format(" %s %.1f ms", p.name().toLowerCase(java.util.Locale.ROOT), ns / 1e6));
+            if (bytes.containsKey(p) && ns > 0 && batch > 0) {
                 boolean bound = batch > 1 && (p == PhaseTimes.Phase.MLP1 || p == PhaseTimes.Phase.MLP2);
                 line.append(String.format(bound ? " (≤ %.1f GB/s)" : " (%.1f GB/s)", bytes.get(p) / ns));
             }
@@ -143,10 +146,13 @@ public final class CpuDecodeBench {
                 for (int n : o.prefill()) {
                     KvCache cache = engine.newCache(n);
                     int[] prompt = rnd.ints(n, 0, ids).toArray();
+                    engine.phaseTimes().enable();
                     long t0 = System.nanoTime();
                     engine.prefill(cache, prompt, logits);
                     double s = (System.nanoTime() - t0) / 1e9;
+                    engine.phaseTimes().disable();
                     out.printf("prefill %5d tokens: %8.2f s  %8.2f tok/s%n", n, s, n / s);
+                    printPhases(out, engine.phaseTimes(), weights, 1, 0, "whole prefill");
                     out.flush();
                 }
                 if (o.decode() > 0) {
@@ -174,7 +180,7 @@ public final class CpuDecodeBench {
                             + " uses the best of the three probes, %.2f GB/s%n", before / 1e9, after / 1e9, best / 1e9);
                     out.printf("decode batch 1, %d tokens: %.2f tok/s; bound %.2f tok/s; achieved/bound %.1f%%%n",
                             o.decode(), tps, bound, 100 * tps / bound);
-                    printPhases(out, engine.phaseTimes(), weights, o.decode(), 1);
+                    printPhases(out, engine.phaseTimes(), weights, o.decode(), 1, "per token");
                 }
                 for (int b : o.batches()) {
                     List<KvCache> caches = new ArrayList<>();
@@ -199,7 +205,7 @@ public final class CpuDecodeBench {
                     engine.phaseTimes().disable();
                     out.printf("decode batch %d, %d steps: %.2f tok/s (%.2f steps/s)%n", b, o.batchSteps(),
                             b * o.batchSteps() / s, o.batchSteps() / s);
-                    printPhases(out, engine.phaseTimes(), weights, o.batchSteps(), b);
+                    printPhases(out, engine.phaseTimes(), weights, o.batchSteps(), b, "per step");
                 }
             }
             out.printf("peak RSS: %s%n", peakRss());
