@@ -21,9 +21,11 @@ public final class AttentionKernel {
      */
     public static void attend(float[] q, int qOff, float[] keys, float[] values, int kvOff, int kvStride, int ring, int first,
                        int last, float sink, float scale, float[] scores, float[] out, int outOff, int d) {
+        // Slots advance with the positions and wrap at the ring's end: no division per position.
+        int firstSlot = ring == 0 ? first : first % ring;
+        int wrap = ring == 0 ? Integer.MAX_VALUE : ring;
         float max = sink;
-        for (int j = first; j <= last; j++) {
-            int slot = ring == 0 ? j : j % ring;
+        for (int j = first, slot = firstSlot; j <= last; j++, slot = slot + 1 == wrap ? 0 : slot + 1) {
             float s = dot(q, qOff, keys, slot * kvStride + kvOff, d) * scale;
             scores[j - first] = s;
             max = Math.max(max, s);
@@ -36,8 +38,7 @@ public final class AttentionKernel {
         }
         float inv = 1 / sum;
         java.util.Arrays.fill(out, outOff, outOff + d, 0f);
-        for (int j = first; j <= last; j++) {
-            int slot = ring == 0 ? j : j % ring;
+        for (int j = first, slot = firstSlot; j <= last; j++, slot = slot + 1 == wrap ? 0 : slot + 1) {
             axpy(scores[j - first] * inv, values, slot * kvStride + kvOff, out, outOff, d);
         }
     }
