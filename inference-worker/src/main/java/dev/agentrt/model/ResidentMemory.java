@@ -41,7 +41,7 @@ public final class ResidentMemory {
         return NATIVE != null;
     }
 
-    /** A resident copy of byte ranges of a file: {@code starts[i]} is where range {@code i} begins in {@code memory}. */
+    /** A resident copy of byte ranges of a file: range {@code i} begins at {@code starts[i]} in {@code memory}. */
     public record Copy(MemorySegment memory, long[] starts) {
     }
 

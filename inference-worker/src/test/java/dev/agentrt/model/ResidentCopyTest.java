@@ -73,8 +73,9 @@ class ResidentCopyTest {
         Path file = tmp.resolve("short.bin");
         java.nio.file.Files.write(file, new byte[100]);
         try (Arena arena = Arena.ofConfined()) {
-            assertThatThrownBy(() -> ResidentMemory.copyRanges(file, new long[] {0, 90}, new long[] {10, 20}, 64, arena))
-                    .isInstanceOf(IOException.class).hasMessageContaining(file.toString()).hasMessageContaining("shrank");
+            assertThatThrownBy(() -> ResidentMemory.copyRanges(file, new long[] {0, 90}, new long[] {10, 20}, 64,
+                    arena)).isInstanceOf(IOException.class).hasMessageContaining(file.toString())
+                    .hasMessageContaining("shrank");
         }
     }
 
@@ -87,8 +88,8 @@ class ResidentCopyTest {
         }
         java.nio.file.Files.write(file, bytes);
         try (Arena arena = Arena.ofConfined()) {
-            ResidentMemory.Copy copy = ResidentMemory.copyRanges(file, new long[] {7, 0, 299}, new long[] {100, 3, 1}, 128,
-                    arena);
+            ResidentMemory.Copy copy = ResidentMemory.copyRanges(file, new long[] {7, 0, 299}, new long[] {100, 3, 1},
+                    128, arena);
             assertThat(copy.starts()).containsExactly(0, 128, 256);
             MemorySegment m = copy.memory();
             assertThat(m.isReadOnly()).isTrue();

@@ -201,7 +201,8 @@ public final class Mxfp4Matmul implements ExpertKernel {
         FloatVector a1 = FloatVector.zero(F16);
         for (int g = 0; g < groups; g++) {
             IntVector packed = (IntVector) ByteVector.fromMemorySegment(B16, blocks,
-                    blockBase + (long) g * Mxfp4.GROUP_BYTES, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I16, 0);
+                    blockBase + (long) g * Mxfp4.GROUP_BYTES, ByteOrder.LITTLE_ENDIAN)
+                    .convertShape(VectorOperators.B2I, I16, 0);
             FloatVector wLo = packed.selectFrom(TABLE).reinterpretAsFloats();
             FloatVector wHi = packed.lanewise(VectorOperators.ASHR, 4).selectFrom(TABLE).reinterpretAsFloats();
             FloatVector s = FloatVector.broadcast(F16, Mxfp4.scale(scales.get(ValueLayout.JAVA_BYTE, scaleBase + g)));
