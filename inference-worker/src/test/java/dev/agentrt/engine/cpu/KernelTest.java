@@ -261,6 +261,66 @@ class KernelTest {
     }
 
     @Test
+    void attentionOfFourVectorHeadsEqualsTheAnyWidthPathBitForBit() {
+        // gpt-oss heads (64 = 4 × 16 lanes) keep q and the output in registers; the arithmetic must stay the
+        // any-width path's. Full layers and a ring that wraps; one key; a long run; KV head 2 of 8.
+        SplittableRandom rnd = new SplittableRandom(21);
+        int d = 64;
+        int kvStride = 8 * d;
+        int kvOff = 2 * d;
+        int slots = 260;
+        float[] keys = new float[slots * kvStride];
+        float[] values = new float[slots * kvStride];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = (float) rnd.nextDouble(-1, 1);
+            values[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        float[] q = new float[3 + d];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) rnd.nextDouble(-2, 2);
+        }
+        int[][] cases = {{0, 0, 199}, {37, 50, 80}, {0, 5, 5}, {191, 300, 427}, {0, 0, 259}};
+        for (int[] c : cases) {
+            int ring = c[0];
+            int first = c[1];
+            int last = c[2];
+            float[] fast = new float[d + 1];
+            float[] any = new float[d + 1];
+            float[] scores = new float[last - first + 1];
+            AttentionKernel.attend(q, 3, keys, values, kvOff, kvStride, ring, first, last, 0.3f, 0.125f, scores, fast, 1, d);
+            AttentionKernel.attendAnyWidth(q, 3, keys, values, kvOff, kvStride, ring == 0 ? first : first % ring,
+                    ring == 0 ? Integer.MAX_VALUE : ring, first, last, 0.3f, 0.125f, scores, any, 1, d);
+            assertThat(fast).as("ring %d, keys %d..%d", ring, first, last).isEqualTo(any);
+            // and both are attention with a sink, to float accuracy
+            double max = 0.3;
+            double[] s = new double[last - first + 1];
+            for (int j = first; j <= last; j++) {
+                int slot = ring == 0 ? j : j % ring;
+                double dot = 0;
+                for (int i = 0; i < d; i++) {
+                    dot += (double) q[3 + i] * keys[slot * kvStride + kvOff + i];
+                }
+                s[j - first] = dot * 0.125;
+                max = Math.max(max, s[j - first]);
+            }
+            double sum = Math.exp(0.3 - max);
+            for (int j = 0; j < s.length; j++) {
+                s[j] = Math.exp(s[j] - max);
+                sum += s[j];
+            }
+            for (int i = 0; i < d; i++) {
+                double want = 0;
+                for (int j = first; j <= last; j++) {
+                    int slot = ring == 0 ? j : j % ring;
+                    want += s[j - first] / sum * values[slot * kvStride + kvOff + i];
+                }
+                assertThat((double) fast[1 + i]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+    }
+
+
+    @Test
     void yarnTablesMatchSpec() {
         Rope rope = new Rope(GptOssConfig.of(24, 32, 4, 201088, 2880, 2880, 7f, 64, 64, 8, 128, 4096, 150000f, 32f, 1f, 32f));
         assertThat(rope.invFreq(0)).isEqualTo(1.0f);
