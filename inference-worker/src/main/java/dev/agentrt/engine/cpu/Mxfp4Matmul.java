@@ -188,7 +188,11 @@ public final class Mxfp4Matmul implements ExpertKernel {
         }
     }
 
-    /** Row {@code r} for the two tokens at {@code x0, x0 + xStride}: the arithmetic of {@link #fourTokens}. */
+    /**
+     * Row {@code r} for the two tokens at {@code x0, x0 + xStride}: the arithmetic of {@link #fourTokens}. Its own
+     * pass rather than the four-token one with spare slots: batch-16 decode's mlp1 took 580–606 ms per step with it
+     * and 664–692 ms with two tokens padded to four (ops/bench/cpu-decode --batches 16, 2026-12-08).
+     */
     private void twoTokens(int expert, int r, float b, float[] x, int x0, int xStride, float[] y, int y0, int yStride,
                            float[] scratch) {
         MemorySegment blocks = w.blocks();
